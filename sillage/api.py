@@ -1,0 +1,76 @@
+"""The JSON API at /api/v1/: each app contributes a router; bearer tokens bind an organisation."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from sillage.accounts.api import router as accounts_router
+from sillage.accounts.models import ApiToken
+from sillage.accounts.scope import Scope, scope_for_token
+
+TOKEN_TOUCH_SECONDS = 60
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Scope | None:
+        api_token = (
+            ApiToken.objects.live()
+            .select_related("organization", "unit")
+            .filter(token_hash=ApiToken.hash(token))
+            .first()
+        )
+        if api_token is None:
+            return None
+        now = timezone.now()
+        # Record use at most once a minute so that reads do not become writes.
+        if (
+            api_token.last_used_at is None
+            or (now - api_token.last_used_at).total_seconds() > TOKEN_TOUCH_SECONDS
+        ):
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        return scope_for_token(api_token)
+
+
+api = NinjaAPI(
+    title="Sillage API",
+    version="1",
+    description=(
+        "Organisation-bound API. Send `Authorization: Bearer <token>`; create tokens in "
+        "Settings → API tokens or with `python manage.py api_token create`."
+    ),
+    auth=BearerToken(),
+    urls_namespace="api",
+)
+api.add_router("/", accounts_router)
+
+
+def _error(request: HttpRequest, status: int, message: str, **extra: object) -> HttpResponse:
+    return api.create_response(request, {"error": message, **extra}, status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "Missing or invalid bearer token.")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "Not found.")
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    details = [
+        {"path": ".".join(str(p) for p in e.get("loc", [])), "message": e.get("msg", "")}
+        for e in exc.errors
+    ]
+    return _error(request, 422, "The request is not valid.", details=details)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, str(exc))
