@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
@@ -218,9 +218,10 @@ def unit_move(request: HttpRequest, scope: Scope, unit_id: int) -> HttpResponse:
 
 
 @org_view(Perm.MANAGE_UNITS)
-@require_POST
 def unit_archive(request: HttpRequest, scope: Scope, unit_id: int) -> HttpResponse:
-    unit = scope.get_unit(unit_id)
+    unit = scope.get_unit(unit_id)  # before the method check: a foreign id is always a 404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if request.POST.get("action") == "restore":
         unit.restore()
         messages.success(request, _("“%(name)s” is active again.") % {"name": unit.name})
@@ -358,9 +359,10 @@ def api_tokens(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 
 @org_view(Perm.MANAGE_API_TOKENS)
-@require_POST
 def api_token_revoke(request: HttpRequest, scope: Scope, token_id: int) -> HttpResponse:
     token = get_object_or_404(ApiToken.objects.for_scope(scope), pk=token_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     services.api_token_revoke(token=token)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect(reverse("api_tokens", kwargs={"org_slug": scope.organization.slug}))
