@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "ninja",
     "sillage.accounts",
+    "sillage.feedback",
     "sillage.demo",
 ]
 

@@ -16,6 +16,16 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from sillage.accounts.models import ApiToken, Membership
 from sillage.accounts.tests.factories import World
+from sillage.feedback.tests.factories import build_feedback
+
+
+@pytest.fixture
+def world(world):
+    """The shared world, plus feedback objects in both organisations."""
+    world.other_feedback = build_feedback(world.other_org, world.other_unit)
+    world.own_feedback = build_feedback(world.org, world.b1)
+    return world
+
 
 # How to name another organisation's object for each URL parameter. A new parameter name
 # fails the test until it is added here.
@@ -24,6 +34,17 @@ OTHER_ORG_VALUES: dict[str, Callable[[World], object]] = {
     "unit_id": lambda w: w.other_unit.pk,
     "membership_id": lambda w: w.other_membership.pk,
     "token_id": lambda w: w.other_token.pk,
+    "journey_id": lambda w: w.other_feedback.journey.pk,
+    "stage_id": lambda w: w.other_feedback.stage.pk,
+    "touchpoint_id": lambda w: w.other_feedback.touchpoint.pk,
+    "survey_id": lambda w: w.other_feedback.survey.pk,
+    "question_id": lambda w: w.other_feedback.question.pk,
+    "version_id": lambda w: w.other_feedback.version.pk,
+    "link_id": lambda w: w.other_feedback.link.pk,
+    "contact_id": lambda w: w.other_feedback.contact.pk,
+    "invitation_id": lambda w: w.other_feedback.invitation.pk,
+    "response_id": lambda w: w.other_feedback.response.pk,
+    "import_id": lambda w: w.other_feedback.import_job.pk,
 }
 
 # Routes that carry no organisation data, each with the reason.
@@ -40,6 +61,7 @@ EXEMPT: dict[str, str] = {
     "api-1:openapi-view": "public API documentation",
 }
 EXEMPT_PREFIXES = {
+    "public_": "customer-facing pages reached by an unguessable token (sillage/feedback tests)",
     "account_": "django-allauth's sign-in pages: the viewer's own account",
     "django.views.static": "media in development",
 }

@@ -10,6 +10,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     context: dict[str, object] = {"scope": scope, "Perm": Perm}
     if scope is not None:
         context["organization"] = scope.organization
+        context["can"] = {perm.value: scope.can(perm) for perm in Perm}
         context["other_memberships"] = (
             Membership.objects.active()
             .filter(user=request.user)

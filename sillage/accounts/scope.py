@@ -34,15 +34,29 @@ class Perm(StrEnum):
     MANAGE_ORGANIZATION = "manage_organization"
     MANAGE_API_TOKENS = "manage_api_tokens"
     IMPORT_STAFF = "import_staff"
+    VIEW_SURVEYS = "view_surveys"
+    MANAGE_SURVEYS = "manage_surveys"  # journeys, surveys, publishing
+    VIEW_DISTRIBUTION = "view_distribution"  # links, QR codes, posters of units in scope
+    MANAGE_DISTRIBUTION = "manage_distribution"  # create links, send invitations
+    IMPORT_RESPONSES = "import_responses"
 
 
 _ALL = frozenset(Perm)
 _READ = frozenset({Perm.VIEW_HOME, Perm.VIEW_UNITS, Perm.VIEW_PEOPLE})
+_CX = frozenset(
+    {
+        Perm.VIEW_SURVEYS,
+        Perm.MANAGE_SURVEYS,
+        Perm.VIEW_DISTRIBUTION,
+        Perm.MANAGE_DISTRIBUTION,
+        Perm.IMPORT_RESPONSES,
+    }
+)
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.ADMIN: _ALL,
-    Role.CX_LEAD: _READ,
-    Role.EXECUTIVE: _READ,
-    Role.MANAGER: _READ,
+    Role.CX_LEAD: _READ | _CX,
+    Role.EXECUTIVE: _READ | {Perm.VIEW_SURVEYS, Perm.VIEW_DISTRIBUTION},
+    Role.MANAGER: _READ | {Perm.VIEW_SURVEYS, Perm.VIEW_DISTRIBUTION},
     Role.EMPLOYEE: _READ,
 }
 

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from sillage.accounts import views
+from sillage.feedback import urls as feedback_urls
 
 org_patterns = [
     path("", views.org_home, name="org_home"),
@@ -26,4 +27,6 @@ urlpatterns = [
     path("me/", views.profile, name="profile"),
     path("invite/<str:uidb64>/<str:token>/", views.invite_accept, name="invite_accept"),
     path("o/<slug:org_slug>/", include(org_patterns)),
+    path("o/<slug:org_slug>/", include(feedback_urls.org_patterns)),
+    path("", include(feedback_urls.public_patterns)),
 ]

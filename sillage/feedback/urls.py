@@ -1,0 +1,22 @@
+"""The feedback app's URLs: staff pages under /o/<org_slug>/, public pages at the root."""
+
+from django.urls import include, path
+
+from sillage.feedback import (
+    urls_distribution,
+    urls_imports,
+    urls_invitations,
+    urls_journeys,
+    urls_public,
+    urls_surveys,
+)
+
+org_patterns = [
+    path("", include(urls_journeys)),
+    path("", include(urls_surveys)),
+    path("", include(urls_distribution)),
+    path("", include(urls_invitations)),
+    path("", include(urls_imports)),
+]
+
+public_patterns = [path("", include(urls_public))]

@@ -1,0 +1,3 @@
+"""URL patterns of the feedback app's imports pages (included by sillage/feedback/urls.py)."""
+
+urlpatterns: list = []
