@@ -147,6 +147,7 @@ class OrganizationForm(forms.ModelForm):
             "anonymity_threshold",
             "brand_colour",
             "logo",
+            "contact_frequency_days",
         ]
         widgets = {"brand_colour": forms.TextInput(attrs={"type": "color"})}
 

@@ -96,6 +96,11 @@ class Organization(models.Model):
         _("brand colour"), max_length=7, default="#0B6E4F", validators=[hex_colour]
     )
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    contact_frequency_days = models.PositiveSmallIntegerField(
+        _("days between two invitations to the same customer"),
+        default=30,
+        help_text=_("No new survey invitation to the same person within this many days."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -146,6 +146,9 @@ class Survey(models.Model):
         related_name="surveys",
         verbose_name=_("default touchpoint"),
     )
+    reminder_after_days = models.PositiveSmallIntegerField(
+        _("send one reminder after (days)"), default=3
+    )
     status = models.CharField(max_length=12, choices=SurveyStatus.choices, default="draft")
     # True when the draft questions differ from the latest published version.
     has_unpublished_changes = models.BooleanField(default=True)
@@ -316,6 +319,7 @@ class Invitation(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
 
     objects = TenantQuerySet.as_manager()
 
@@ -375,6 +379,9 @@ class Response(models.Model):
     contact_name = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
+    import_job = models.ForeignKey(
+        "ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = ResponseQuerySet.as_manager()
 

@@ -7,7 +7,9 @@ from sillage.feedback import (
     urls_imports,
     urls_invitations,
     urls_journeys,
+    urls_preview,
     urls_public,
+    urls_public_email,
     urls_surveys,
 )
 
@@ -17,6 +19,7 @@ org_patterns = [
     path("", include(urls_distribution)),
     path("", include(urls_invitations)),
     path("", include(urls_imports)),
+    path("", include(urls_preview)),
 ]
 
-public_patterns = [path("", include(urls_public))]
+public_patterns = [path("", include(urls_public)), path("", include(urls_public_email))]

@@ -16,6 +16,7 @@ def form_data(**overrides):
         "time_zone": "America/Toronto",
         "anonymity_threshold": 5,
         "brand_colour": "#123456",
+        "contact_frequency_days": 30,
     }
     data.update(overrides)
     return data

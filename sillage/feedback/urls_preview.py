@@ -1,0 +1,3 @@
+"""URL patterns of the feedback app's preview pages (included by sillage/feedback/urls.py)."""
+
+urlpatterns: list = []
