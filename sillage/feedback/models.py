@@ -477,3 +477,6 @@ class ImportMapping(models.Model):
                 fields=["organization", "signature"], name="importmapping_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return self.signature
