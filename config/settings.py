@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ninja",
     "sillage.accounts",
     "sillage.feedback",
+    "sillage.pulse",
     "sillage.demo",
 ]
 

@@ -11,6 +11,7 @@ from ninja.security import HttpBearer
 from sillage.accounts.api import router as accounts_router
 from sillage.accounts.models import ApiToken
 from sillage.accounts.scope import Scope, scope_for_token
+from sillage.pulse.api import router as pulse_router
 
 TOKEN_TOUCH_SECONDS = 60
 
@@ -46,6 +47,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", accounts_router)
+api.add_router("/pulse", pulse_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, **extra: object) -> HttpResponse:

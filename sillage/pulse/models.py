@@ -1,0 +1,1 @@
+"""Employee pulse surveys: campaigns, waves, anonymous answers and participation."""
