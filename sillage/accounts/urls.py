@@ -6,6 +6,7 @@ from sillage.pulse import urls as pulse_urls
 
 org_patterns = [
     path("", views.org_home, name="org_home"),
+    path("brand.css", views.brand_css, name="brand_css"),
     path("units/", views.unit_list, name="unit_list"),
     path("units/new/", views.unit_create, name="unit_create"),
     path("units/<int:unit_id>/", views.unit_detail, name="unit_detail"),

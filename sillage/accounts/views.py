@@ -131,6 +131,15 @@ def org_home(request: HttpRequest, scope: Scope) -> HttpResponse:
     return render(request, "accounts/org_home.html", home_summary(scope))
 
 
+@org_view()
+def brand_css(request: HttpRequest, scope: Scope) -> HttpResponse:
+    """The organisation's brand colour as a CSS variable (the CSP forbids inline styles)."""
+    colour = scope.organization.brand_colour  # validated as #RRGGBB by the model
+    response = HttpResponse(f":root {{ --brand: {colour}; }}\n", content_type="text/css")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
 @org_view(Perm.VIEW_UNITS)
 def unit_list(request: HttpRequest, scope: Scope) -> HttpResponse:
     show_archived = request.GET.get("archived") == "1"

@@ -74,3 +74,14 @@ def test_a_non_image_logo_is_refused(world, client):
 def test_database_refuses_a_threshold_under_three(world):
     with pytest.raises(IntegrityError):
         Organization.objects.filter(pk=world.org.pk).update(anonymity_threshold=2)
+
+
+@pytest.mark.django_db
+def test_brand_colour_is_served_as_css_to_members_only(world, client):
+    client.force_login(world.employee)
+    response = client.get(reverse("brand_css", args=[world.org.slug]))
+    assert response["Content-Type"] == "text/css"
+    assert response.content.decode() == ":root { --brand: #0B6E4F; }\n"
+    page = client.get(reverse("org_home", args=[world.org.slug])).content.decode()
+    assert '<link rel="stylesheet" href="/o/caisse/brand.css">' in page
+    assert client.get(reverse("brand_css", args=[world.other_org.slug])).status_code == 404
