@@ -48,26 +48,28 @@ def home_summary(scope: Scope) -> dict[str, object]:
     summary: dict[str, object] = {
         "unit_count": units.count(),
         "people_count": sum(by_role.values()),
-        "roles": [(label, by_role.get(value, 0)) for value, label in Role.choices],
+        "roles": [(label, by_role[value]) for value, label in Role.choices if by_role.get(value)],
         "facilitators": memberships.filter(is_facilitator=True).count(),
         "ambassadors": memberships.filter(is_ambassador=True)
         .select_related("user", "unit")
         .order_by("unit__path")[:12],
     }
+    per_path = list(memberships.values_list("unit__path").annotate(n=Count("id")).order_by())
+
+    def people_under(unit: Unit) -> int:
+        return sum(n for path, n in per_path if path.startswith(unit.path))
+
     if scope.is_org_wide:
         top = units.filter(depth=1).order_by("path")
-        per_path = list(memberships.values_list("unit__path").annotate(n=Count("id")).order_by())
-        summary["top_units"] = [
-            (unit, sum(n for path, n in per_path if path.startswith(unit.path))) for unit in top
-        ]
+        summary["top_units"] = [(unit, people_under(unit)) for unit in top]
     else:
         summary["my_unit"] = scope.unit
         summary["colleagues"] = (
             memberships.filter(unit=scope.unit).select_related("user").order_by("user__first_name")
         )
-        summary["child_units"] = units.filter(parent=scope.unit).annotate(
-            members=Count("memberships", filter=Q(memberships__is_active=True))
-        )
+        summary["child_units"] = [
+            (unit, people_under(unit)) for unit in units.filter(parent=scope.unit)
+        ]
     if scope.can(Perm.MANAGE_PEOPLE):
         summary["pending_invitations"] = memberships.filter(user__last_login__isnull=True).count()
         summary["api_token_count"] = ApiToken.objects.for_scope(scope).live().count()

@@ -134,3 +134,15 @@ def test_unit_tree_query_count_is_constant(world, client, django_assert_max_num_
     with django_assert_max_num_queries(7):
         response = client.get(reverse("unit_list", args=[world.org.slug]))
     assert "Équipe 19" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_regional_manager_home_counts_people_in_each_branch_subtree(world, client):
+    from sillage.accounts.models import Role
+    from sillage.accounts.tests.factories import make_member
+
+    make_member(world.org, world.t1, Role.EMPLOYEE, "t1@caisse.test", "Tania", "Un")
+    client.force_login(world.regional_manager)
+    response = client.get(reverse("org_home", args=[world.org.slug]))
+    rows = dict((unit.code, count) for unit, count in response.context["child_units"])
+    assert rows == {"B1": 3, "B2": 1}  # Béatrice, Émile and Tania (team T1) ; Victor
