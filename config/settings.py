@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "sillage.accounts",
     "sillage.feedback",
     "sillage.pulse",
+    "sillage.insights",
     "sillage.demo",
 ]
 
@@ -217,3 +218,13 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 100
+
+# Cache: per-process memory by default. With several gunicorn workers or machines, set a shared
+# cache (CACHE_URL=redis://127.0.0.1:6379/1, or dbcache://sillage_cache after
+# `manage.py createcachetable`) so that rate limits count across workers.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# Public survey pages: anti-abuse settings.
+SILLAGE_SURVEY_MIN_SECONDS = env.int("SILLAGE_SURVEY_MIN_SECONDS", default=3)
+SILLAGE_PUBLIC_RATE_LIMIT = env.str("SILLAGE_PUBLIC_RATE_LIMIT", default="20/600")
+SILLAGE_PROXY_COUNT = env.int("SILLAGE_PROXY_COUNT", default=0)

@@ -11,6 +11,9 @@ from ninja.security import HttpBearer
 from sillage.accounts.api import router as accounts_router
 from sillage.accounts.models import ApiToken
 from sillage.accounts.scope import Scope, scope_for_token
+from sillage.feedback.api import router as feedback_router
+from sillage.feedback.api_invitations import router as invitations_router
+from sillage.insights.api import router as insights_router
 from sillage.pulse.api import router as pulse_router
 
 TOKEN_TOUCH_SECONDS = 60
@@ -47,7 +50,10 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", accounts_router)
+api.add_router("/", feedback_router)
+api.add_router("/", invitations_router)
 api.add_router("/pulse", pulse_router)
+api.add_router("/", insights_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, **extra: object) -> HttpResponse:

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from sillage.accounts.models import ApiToken, Membership
 from sillage.accounts.tests.factories import World
 from sillage.feedback.tests.factories import build_feedback
+from sillage.pulse.tests.factories import build_pulse
 
 
 @pytest.fixture
@@ -24,6 +25,8 @@ def world(world):
     """The shared world, plus feedback objects in both organisations."""
     world.other_feedback = build_feedback(world.other_org, world.other_unit)
     world.own_feedback = build_feedback(world.org, world.b1)
+    world.other_pulse = build_pulse(world.other_org, world.other_unit)
+    world.own_pulse = build_pulse(world.org, world.b1)
     return world
 
 
@@ -45,6 +48,8 @@ OTHER_ORG_VALUES: dict[str, Callable[[World], object]] = {
     "invitation_id": lambda w: w.other_feedback.invitation.pk,
     "response_id": lambda w: w.other_feedback.response.pk,
     "import_id": lambda w: w.other_feedback.import_job.pk,
+    "campaign_id": lambda w: w.other_pulse.campaign.pk,
+    "wave_id": lambda w: w.other_pulse.wave.pk,
 }
 
 # Routes that carry no organisation data, each with the reason.

@@ -39,10 +39,13 @@ class Perm(StrEnum):
     VIEW_DISTRIBUTION = "view_distribution"  # links, QR codes, posters of units in scope
     MANAGE_DISTRIBUTION = "manage_distribution"  # create links, send invitations
     IMPORT_RESPONSES = "import_responses"
+    VIEW_PULSE = "view_pulse"  # answer, and see results of groups in scope that are shown
+    FOLLOW_PULSE = "follow_pulse"  # participation and exports of groups in scope
+    MANAGE_PULSE = "manage_pulse"  # campaigns and questions
 
 
 _ALL = frozenset(Perm)
-_READ = frozenset({Perm.VIEW_HOME, Perm.VIEW_UNITS, Perm.VIEW_PEOPLE})
+_READ = frozenset({Perm.VIEW_HOME, Perm.VIEW_UNITS, Perm.VIEW_PEOPLE, Perm.VIEW_PULSE})
 _CX = frozenset(
     {
         Perm.VIEW_SURVEYS,
@@ -54,9 +57,9 @@ _CX = frozenset(
 )
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.ADMIN: _ALL,
-    Role.CX_LEAD: _READ | _CX,
-    Role.EXECUTIVE: _READ | {Perm.VIEW_SURVEYS, Perm.VIEW_DISTRIBUTION},
-    Role.MANAGER: _READ | {Perm.VIEW_SURVEYS, Perm.VIEW_DISTRIBUTION},
+    Role.CX_LEAD: _READ | _CX | {Perm.FOLLOW_PULSE, Perm.MANAGE_PULSE},
+    Role.EXECUTIVE: _READ | {Perm.VIEW_SURVEYS, Perm.VIEW_DISTRIBUTION, Perm.FOLLOW_PULSE},
+    Role.MANAGER: _READ | {Perm.VIEW_SURVEYS, Perm.VIEW_DISTRIBUTION, Perm.FOLLOW_PULSE},
     Role.EMPLOYEE: _READ,
 }
 

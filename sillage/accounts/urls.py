@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from sillage.accounts import views
 from sillage.feedback import urls as feedback_urls
+from sillage.insights import urls as insights_urls
 from sillage.pulse import urls as pulse_urls
 
 org_patterns = [
@@ -32,5 +33,6 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include(feedback_urls.org_patterns)),
     path("", include(feedback_urls.public_patterns)),
     path("o/<slug:org_slug>/", include(pulse_urls.org_patterns)),
+    path("o/<slug:org_slug>/", include(insights_urls.org_patterns)),
     path("", include(pulse_urls.public_patterns)),
 ]

@@ -33,7 +33,9 @@ from sillage.accounts.models import (
     User,
 )
 from sillage.demo import names
+from sillage.demo.feedback_demo import build_feedback, clear_feedback
 from sillage.demo.names import BOREALE, DEMO_LOGINS, HORIZON
+from sillage.demo.pulse_demo import build_pulse_demo, clear_pulse_demo
 
 DEFAULT_SEED = 2025
 DEMO_SLUGS = (HORIZON, BOREALE)
@@ -617,4 +619,6 @@ def build_boreale(*, context: DemoContext) -> None:
 DEMO_STEPS: list[DemoStep] = [
     DemoStep(HORIZON, build_horizon),
     DemoStep(BOREALE, build_boreale),
+    DemoStep("feedback", build_feedback, clear_feedback),
+    DemoStep("pulse", build_pulse_demo, clear_pulse_demo),
 ]

@@ -1,0 +1,14 @@
+"""Background work of the feedback app. Tasks take ids, re-read the rows, and are safe to run
+twice (each invitation is claimed before it is sent)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def send_invitations(*, invitation_ids: list[int]) -> int:
+    """Email the pending invitations among these ids; returns how many went out."""
+    from sillage.feedback.services_invitations import invitations_send
+
+    return invitations_send(invitation_ids=invitation_ids)

@@ -1,0 +1,19 @@
+"""Periodic jobs of the feedback app, run by `manage.py sillage_tick`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sillage.accounts.ticking import tick_job
+
+
+@tick_job
+def send_due_reminders(now: datetime) -> int:
+    """One reminder to customers who have not answered an invitation after the survey's delay.
+
+    Idempotent and safe from two machines at once: each reminder is claimed by a conditional
+    UPDATE under `select_for_update(skip_locked=True)`, so it is never sent twice.
+    """
+    from sillage.feedback.services_invitations import reminders_send_due
+
+    return reminders_send_due(now=now)

@@ -1,0 +1,52 @@
+"""Background work of insights: refreshing rollups. Tasks take ids, re-read the rows, and are
+safe to run twice (a refresh recomputes whole days from the raw responses)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django_tasks import task
+
+
+@task()
+def refresh_rollups_for_response(*, response_id: int) -> int:
+    """The day of a new response (and of its invitation's sending)."""
+    from sillage.insights.services import rollups_refresh_responses
+
+    return rollups_refresh_responses(response_ids=[response_id])
+
+
+@task()
+def refresh_rollups_for_import(*, import_job_id: int) -> int:
+    from sillage.insights.services import rollups_refresh_import
+
+    return rollups_refresh_import(import_job_id=import_job_id)
+
+
+@task()
+def refresh_rollups(*, organization_id: int, days: list[str]) -> int:
+    """`days` are ISO dates (task arguments must be JSON)."""
+    from sillage.accounts.models import Organization
+    from sillage.insights.services import rollups_refresh_days
+
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        return 0
+    return rollups_refresh_days(
+        organization=organization, days=[date.fromisoformat(d) for d in days]
+    )
+
+
+@task()
+def rebuild_rollups(*, organization_id: int, since: str | None = None) -> int:
+    """After a change of the organisation's time zone, every day moves."""
+    from sillage.accounts.models import Organization
+    from sillage.insights.services import rollups_rebuild
+
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        return 0
+    result = rollups_rebuild(
+        organization=organization, since=date.fromisoformat(since) if since else None
+    )
+    return result.days
