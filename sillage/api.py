@@ -12,6 +12,7 @@ from sillage.accounts.api import router as accounts_router
 from sillage.accounts.models import ApiToken
 from sillage.accounts.scope import Scope, scope_for_token
 from sillage.feedback.api import router as feedback_router
+from sillage.feedback.api_imports import router as imports_router
 from sillage.feedback.api_invitations import router as invitations_router
 from sillage.insights.api import router as insights_router
 from sillage.pulse.api import router as pulse_router
@@ -52,6 +53,7 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/", feedback_router)
 api.add_router("/", invitations_router)
+api.add_router("/", imports_router)
 api.add_router("/pulse", pulse_router)
 api.add_router("/", insights_router)
 

@@ -17,3 +17,12 @@ def send_due_reminders(now: datetime) -> int:
     from sillage.feedback.services_invitations import reminders_send_due
 
     return reminders_send_due(now=now)
+
+
+@tick_job
+def resume_stale_imports(now: datetime) -> int:
+    """Re-enqueue imports whose worker died mid-way (still checking or importing after 30
+    minutes); the import task is safe to run twice."""
+    from sillage.feedback.importing.services import import_resume_stale
+
+    return import_resume_stale(now=now)
