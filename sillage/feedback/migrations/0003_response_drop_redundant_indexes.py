@@ -5,21 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_organization_contact_frequency_days'),
-        ('feedback', '0002_invitation_error_response_import_job_and_more'),
+        ("accounts", "0003_organization_contact_frequency_days"),
+        ("feedback", "0002_invitation_error_response_import_job_and_more"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='response',
-            name='organization',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization'),
+            model_name="response",
+            name="organization",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="accounts.organization",
+            ),
         ),
         migrations.AlterField(
-            model_name='response',
-            name='submitted_at',
+            model_name="response",
+            name="submitted_at",
             field=models.DateTimeField(),
         ),
     ]
