@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from sillage.accounts.models import Membership, Organization, Unit
 from sillage.demo import comments, names
+from sillage.feedback import hooks
 from sillage.feedback.models import (
     Channel,
     Journey,
@@ -401,6 +402,10 @@ def build_feedback(*, context: DemoContext) -> None:
         links = _streams(context, plan)
         written = _write_responses(
             plan, context.rng(f"feedback:{spec.slug}"), response_volume(spec.responses)
+        )
+        # Raw inserts bypass response_create: tell the apps that build on responses.
+        hooks.responses_recorded(
+            Response.objects.filter(organization=plan.organization).values_list("pk", flat=True)
         )
         context.log(
             f"feedback: {plan.organization.name}, {len(spec.journeys)} journeys, "

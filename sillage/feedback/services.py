@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sillage.accounts.models import Membership, Organization, Unit, User
+from sillage.feedback import hooks
 from sillage.feedback.definition import Validated, survey_definition
 from sillage.feedback.models import (
     Invitation,
@@ -133,6 +134,7 @@ def response_create(
                 Invitation.objects.filter(pk=invitation.pk).update(
                     status=InvitationStatus.ANSWERED, answered_at=response.received_at
                 )
+            hooks.responses_recorded([response.pk])
     except IntegrityError:
         if invitation is not None and Response.objects.filter(invitation=invitation).exists():
             raise AlreadyAnswered from None

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from sillage.accounts.models import Membership, Unit
 from sillage.accounts.scope import Scope
+from sillage.feedback import hooks
 from sillage.feedback.definition import LONG_TEXT_MAX, Validated, validate_answers
 from sillage.feedback.models import (
     SCORE_TYPES,
@@ -201,9 +202,10 @@ def _write(
             plan.response = checker.build(index, item)
     if checker.errors:
         raise IngestError(checker.errors)
-    Response.objects.bulk_create(
+    created = Response.objects.bulk_create(
         [p.response for p in plans if p.response is not None], batch_size=MAX_BATCH
     )
+    hooks.responses_recorded(r.pk for r in created)
     outcomes: list[Ingested] = []
     for item, plan in zip(items, plans, strict=True):
         external_id = item.external_id if item is not None else None

@@ -6,3 +6,10 @@ class InsightsConfig(AppConfig):
     name = "sillage.insights"
     label = "insights"
     verbose_name = _("Insights")
+
+    def ready(self) -> None:
+        from sillage.feedback import hooks
+        from sillage.insights import listeners
+
+        hooks.on_responses_recorded(listeners.on_responses_recorded)
+        hooks.on_import_committed(listeners.on_import_committed)

@@ -390,20 +390,20 @@ def journey_rows(scope: Scope, data: Overview) -> tuple[list[Row], list[Row]]:
     catalogue = data.catalogue
     journeys: dict[int, list[Counts]] = {}
     stages: dict[int, list[Counts]] = {}
-    for tp_id in set(data.touchpoint_current) | set(data.touchpoint_previous):
+    compared = data.touchpoint_previous is not None
+    previous_by_tp = data.touchpoint_previous or {}
+    for tp_id in set(data.touchpoint_current) | set(previous_by_tp):
         touchpoint = catalogue.touchpoints.get(tp_id) if tp_id else None
         if touchpoint is None:
             continue
-        pair = [
-            data.touchpoint_current.get(tp_id, Counts()),
-            data.touchpoint_previous.get(tp_id, Counts()),
-        ]
+        pair = [data.touchpoint_current.get(tp_id, Counts()), previous_by_tp.get(tp_id, Counts())]
         for bucket, key in ((journeys, touchpoint.stage.journey_id), (stages, touchpoint.stage_id)):
             totals = bucket.setdefault(key, [Counts(), Counts()])
             totals[0].add(pair[0])
             totals[1].add(pair[1])
     journey_list = []
-    for journey_id, (current, previous) in journeys.items():
+    for journey_id, (current, before) in journeys.items():
+        previous = before if compared else None
         journey = catalogue.journeys[journey_id]
         filters = replace(data.filters, journey_id=journey_id)
         url = reverse("insights_journey", args=[scope.organization.slug, journey_id])
@@ -411,7 +411,8 @@ def journey_rows(scope: Scope, data: Overview) -> tuple[list[Row], list[Row]]:
             url += "?" + urlencode({"unit": data.root.pk})
         journey_list.append(row_for(scope, filters, journey.name, url, current, previous))
     stage_list = []
-    for stage_id, (current, previous) in stages.items():
+    for stage_id, (current, before) in stages.items():
+        previous = before if compared else None
         stage = catalogue.stages[stage_id]
         filters = replace(data.filters, stage_id=stage_id)
         url = reverse("insights_journey", args=[scope.organization.slug, stage.journey_id])

@@ -351,12 +351,17 @@ class Overview:
     own_previous: dict[int, Counts]
     trend: list[tuple[date, Counts]]
     touchpoint_current: dict[int | None, Counts]
-    touchpoint_previous: dict[int | None, Counts]
+    touchpoint_previous: dict[int | None, Counts] | None  # None: not compared
     catalogue: Catalogue
 
 
-def overview(scope: Scope, filters: Filters, *, grain: str = "month") -> Overview:
-    """The figures of an organisation or unit dashboard, in a fixed number of queries."""
+def overview(
+    scope: Scope, filters: Filters, *, grain: str = "month", touchpoint_change: bool = False
+) -> Overview:
+    """The figures of an organisation or unit dashboard, in a fixed number of queries.
+
+    Journeys and stages are ranked on the period alone (the page shows no change for them:
+    half the rows to read); `touchpoint_change` adds the previous period, for exports."""
     tree = UnitTree.for_scope(scope)
     root = filters.unit
     unit_filters = replace(filters, unit=None)
@@ -383,11 +388,19 @@ def overview(scope: Scope, filters: Filters, *, grain: str = "month") -> Overvie
     trend_rows = aggregate(scope, filters.with_range(first, last), (grain,), unit_ids=subtree)
     trend = [(start, trend_rows.get((start,), Counts())) for start in periods(first, last, grain)]
     by_touchpoint = aggregate(
-        scope, filters, ("touchpoint",), compare=True, invitations=False, unit_ids=subtree
+        scope,
+        filters,
+        ("touchpoint",),
+        compare=touchpoint_change,
+        invitations=False,
+        unit_ids=subtree,
     )
-    tp_current, tp_previous = (
-        {k[0]: v for k, v in part.items()} for part in split_current(by_touchpoint)
-    )
+    if touchpoint_change:
+        tp_current, tp_previous = (
+            {k[0]: v for k, v in part.items()} for part in split_current(by_touchpoint)
+        )
+    else:
+        tp_current, tp_previous = {k[0]: v for k, v in by_touchpoint.items()}, None
     return Overview(
         filters=filters,
         grain=grain,

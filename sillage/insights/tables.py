@@ -426,7 +426,7 @@ def export_table(
                 replace(tp, label=f"{block.row.label} › {tp.label}") for tp in block.touchpoints
             )
         return journey.name, _export_header(_("Stage or touchpoint")), map(_export_row, rows)
-    data = selectors.overview(scope, filters, grain=grain)
+    data = selectors.overview(scope, filters, grain=grain, touchpoint_change=True)
     if name == "trend":
         rows, label = presenters.trend_rows(scope, data), _("Period")
     elif name == "units":

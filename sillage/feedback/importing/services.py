@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sillage.accounts.models import Membership, Organization, Unit, User
+from sillage.feedback import hooks
 from sillage.feedback.importing import mapping as mapping_module
 from sillage.feedback.importing.commit import BaseWriter, writer_for
 from sillage.feedback.importing.errors import Problem, ProblemLog
@@ -438,6 +439,7 @@ def _write(job: ImportJob) -> None:
                 imported_rows=writer.written,
                 finished_at=timezone.now(),
             )
+            hooks.import_committed(job.pk)
     except (_Rollback, IntegrityError):
         log = ProblemLog()
         log.add(Problem(0, "", "changed"))

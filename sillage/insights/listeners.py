@@ -1,0 +1,23 @@
+"""Keep rollups current as responses arrive: feedback's hooks call these after commit."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def refresh_rollups_for_responses(*, response_ids: list[int]) -> int:
+    """Recompute the days these responses belong to (idempotent: whole days are rebuilt)."""
+    from sillage.insights.services import rollups_refresh_responses
+
+    return rollups_refresh_responses(response_ids=response_ids)
+
+
+def on_responses_recorded(response_ids: list[int]) -> None:
+    refresh_rollups_for_responses.enqueue(response_ids=list(response_ids))
+
+
+def on_import_committed(import_job_id: int) -> None:
+    from sillage.insights.tasks import refresh_rollups_for_import
+
+    refresh_rollups_for_import.enqueue(import_job_id=import_job_id)
