@@ -1,12 +1,12 @@
 """Keeping rollups in step with responses: the hooks other apps call, and the rebuild.
 
-Where to call them (see the lead's notes in the final report):
-- after a response is recorded: `transaction.on_commit(lambda:
-  refresh_rollups_for_response.enqueue(response_id=response.pk))` (sillage/insights/tasks.py);
-- after an import commits: `refresh_rollups_for_import.enqueue(import_job_id=job.pk)`;
-- after bulk writes, deletions or a time-zone change: `rollups_refresh_days(...)` or
-  `rollups_rebuild(...)`.
-The periodic `sillage_tick` job (tick.py) catches anything a hook missed within a minute.
+How they are reached: feedback calls `hooks.responses_recorded(ids)` and
+`hooks.import_committed(job_id)` after commit (a page, the API, an import, the demo);
+`listeners.py`, registered in InsightsConfig.ready(), enqueues the tasks that call
+`rollups_refresh_responses` and `rollups_refresh_import`. After deletions or a change of the
+organisation's time zone, call `rollups_refresh_days` or `rollups_rebuild` (tasks.py has
+tasks for both). The periodic `sillage_tick` job (tick.py) catches anything a hook missed
+within a minute.
 """
 
 from __future__ import annotations
@@ -27,15 +27,31 @@ def rollups_refresh_days(*, organization: Organization, days: Iterable[date]) ->
     return rollups.refresh_days(organization, days)
 
 
+# Beyond this many days, one bulk rebuild from the first of them costs less than refreshing
+# each day (a demo load, a back-fill through the API).
+BULK_DAYS = 31
+ID_CHUNK = 5_000  # SQLite accepts at most 32,766 parameters in a statement
+
+
 def rollups_refresh_responses(*, response_ids: Iterable[int]) -> int:
-    """Recompute the days these responses (and their invitations) belong to."""
-    by_org = rollups.days_of_responses(response_ids)
+    """Recompute the days these responses (and their invitations) belong to; returns how
+    many days were recomputed."""
+    ids = list(response_ids)
+    by_org: dict[int, set[date]] = {}
+    for start in range(0, len(ids), ID_CHUNK):
+        for org_id, days in rollups.days_of_responses(ids[start : start + ID_CHUNK]).items():
+            by_org.setdefault(org_id, set()).update(days)
     organizations = Organization.objects.in_bulk(list(by_org))
-    return sum(
-        rollups.refresh_days(organizations[org_id], days)
-        for org_id, days in by_org.items()
-        if org_id in organizations
-    )
+    refreshed = 0
+    for org_id, days in by_org.items():
+        organization = organizations.get(org_id)
+        if organization is None:
+            continue
+        if len(days) > BULK_DAYS:
+            refreshed += rollups_rebuild(organization=organization, since=min(days)).days
+        else:
+            refreshed += rollups.refresh_days(organization, days)
+    return refreshed
 
 
 def rollups_refresh_import(*, import_job_id: int) -> int:

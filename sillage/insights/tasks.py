@@ -1,19 +1,13 @@
 """Background work of insights: refreshing rollups. Tasks take ids, re-read the rows, and are
-safe to run twice (a refresh recomputes whole days from the raw responses)."""
+safe to run twice (a refresh recomputes whole days from the raw responses).
+
+New responses reach `listeners.refresh_rollups_for_responses` through feedback's hooks."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django_tasks import task
-
-
-@task()
-def refresh_rollups_for_response(*, response_id: int) -> int:
-    """The day of a new response (and of its invitation's sending)."""
-    from sillage.insights.services import rollups_refresh_responses
-
-    return rollups_refresh_responses(response_ids=[response_id])
 
 
 @task()

@@ -14,6 +14,7 @@ from sillage.accounts.models import Unit
 from sillage.accounts.scope import scope_for_membership
 from sillage.feedback.models import ImportJob, Invitation, InvitationStatus, Response
 from sillage.insights import rollups
+from sillage.insights.listeners import refresh_rollups_for_responses
 from sillage.insights.metrics import Counts
 from sillage.insights.models import (
     DayRollup,
@@ -31,7 +32,6 @@ from sillage.insights.services import (
     rollups_refresh_import,
     rollups_refresh_responses,
 )
-from sillage.insights.tasks import refresh_rollups_for_response
 from sillage.insights.tests.factories import TORONTO, add_response, at, build_catalogue
 
 TABLES = (OrgDayRollup, UnitDayRollup, TouchpointDayRollup, DayRollup, InvitationDayRollup)
@@ -101,9 +101,9 @@ def test_incremental_refreshes_equal_a_full_rebuild_after_random_inserts(world):
 @pytest.mark.django_db
 def test_the_response_task_refreshes_its_day_and_is_safe_to_run_twice(world):
     response = add_response(world.org, world.b1, at(2025, 3, 5), nps=10, comment="Bravo")
-    refresh_rollups_for_response.call(response_id=response.pk)
+    refresh_rollups_for_responses.call(response_ids=[response.pk])
     first = snapshot()
-    refresh_rollups_for_response.call(response_id=response.pk)
+    refresh_rollups_for_responses.call(response_ids=[response.pk])
     assert snapshot() == first
     row = UnitDayRollup.objects.get()
     assert (row.day, row.unit_id, row.n, row.promoters, row.comments) == (
@@ -255,3 +255,21 @@ def test_folding_lowers_case_and_drops_accents_and_punctuation():
     assert rollups.fold("Prêt HYPOTHÉCAIRE, très-bien!") == " pret hypothecaire tres bien "
     assert rollups.fold("Œuvre  cœur") == " oeuvre coeur "
     assert rollups.fold("") == "  "
+
+
+@pytest.mark.django_db
+def test_many_responses_over_many_days_are_refreshed_in_bulk(world, monkeypatch):
+    """A demo load or a back-fill names thousands of responses over months: their ids are
+    read in chunks, and one bulk rebuild from their first day replaces a refresh per day."""
+    from sillage.insights import services
+
+    monkeypatch.setattr(services, "ID_CHUNK", 7)
+    ids = [
+        add_response(world.org, world.b1, at(2025, 1, 1) + timedelta(days=day), nps=day % 11).pk
+        for day in range(40)
+    ]
+    assert rollups_refresh_responses(response_ids=ids) == 40  # 1 January to 9 February
+    bulk = snapshot()
+    assert UnitDayRollup.objects.count() == 40
+    rollups_rebuild(organization=world.org)
+    assert snapshot() == bulk
