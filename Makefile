@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-browser lint format install translations migrate demo clean help
+.PHONY: run test test-browser lint format install translations messages migrate demo clean help
 
 help:
 	@echo "make run          install, migrate SQLite, load the demo, serve http://$(HOST):$(PORT)"
@@ -28,6 +28,16 @@ install: $(STAMP)
 
 translations: install
 	$(PY) manage.py compile_translations --verbosity 0
+
+# Extract translatable strings (needs GNU gettext): the project's catalogue, then the own
+# catalogue of each app that keeps a locale/ folder. Fill in the French, then `make translations`.
+APP_LOCALES := $(wildcard sillage/*/locale)
+messages: install
+	$(PY) manage.py makemessages -l fr -l en --no-obsolete --ignore=.venv --ignore=var \
+		--ignore=node_modules --ignore=tests $(patsubst %/locale,--ignore=%,$(APP_LOCALES))
+	for dir in $(APP_LOCALES:/locale=); do \
+		(cd $$dir && ../../$(PY) ../../manage.py makemessages -l fr --no-obsolete --ignore=tests) || exit 1; \
+	done
 
 migrate: translations
 	@mkdir -p var

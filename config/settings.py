@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "sillage.feedback",
     "sillage.pulse",
     "sillage.insights",
+    "sillage.textai",
+    "sillage.cases",
+    "sillage.workshops",
     "sillage.demo",
 ]
 

@@ -11,11 +11,14 @@ from ninja.security import HttpBearer
 from sillage.accounts.api import router as accounts_router
 from sillage.accounts.models import ApiToken
 from sillage.accounts.scope import Scope, scope_for_token
+from sillage.cases.api import router as cases_router
 from sillage.feedback.api import router as feedback_router
 from sillage.feedback.api_imports import router as imports_router
 from sillage.feedback.api_invitations import router as invitations_router
 from sillage.insights.api import router as insights_router
 from sillage.pulse.api import router as pulse_router
+from sillage.textai.api import router as textai_router
+from sillage.workshops.api import router as workshops_router
 
 TOKEN_TOUCH_SECONDS = 60
 
@@ -56,6 +59,9 @@ api.add_router("/", invitations_router)
 api.add_router("/", imports_router)
 api.add_router("/pulse", pulse_router)
 api.add_router("/", insights_router)
+api.add_router("/", textai_router)
+api.add_router("/", cases_router)
+api.add_router("/", workshops_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, **extra: object) -> HttpResponse:

@@ -8,6 +8,7 @@ test fail, so each new capability is covered as soon as it adds a URL.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Iterator
 
@@ -19,6 +20,12 @@ from sillage.accounts.tests.factories import World
 from sillage.feedback.tests.factories import build_feedback
 from sillage.pulse.tests.factories import build_pulse
 
+# Apps that keep their crawl data in `sillage/<app>/tests/cross_tenant.py`.
+APP_MODULES = [
+    importlib.import_module(f"sillage.{app}.tests.cross_tenant")
+    for app in ("cases", "workshops", "textai")
+]
+
 
 @pytest.fixture
 def world(world):
@@ -27,6 +34,8 @@ def world(world):
     world.own_feedback = build_feedback(world.org, world.b1)
     world.other_pulse = build_pulse(world.other_org, world.other_unit)
     world.own_pulse = build_pulse(world.org, world.b1)
+    for module in APP_MODULES:
+        module.populate(world)
     return world
 
 
@@ -51,6 +60,8 @@ OTHER_ORG_VALUES: dict[str, Callable[[World], object]] = {
     "campaign_id": lambda w: w.other_pulse.campaign.pk,
     "wave_id": lambda w: w.other_pulse.wave.pk,
 }
+for _module in APP_MODULES:
+    OTHER_ORG_VALUES.update(_module.OTHER_ORG_VALUES)
 
 # Routes that carry no organisation data, each with the reason.
 EXEMPT: dict[str, str] = {
@@ -65,6 +76,8 @@ EXEMPT: dict[str, str] = {
     "api-1:openapi-json": "public API schema",
     "api-1:openapi-view": "public API documentation",
 }
+for _module in APP_MODULES:
+    EXEMPT.update(_module.EXEMPT)
 EXEMPT_PREFIXES = {
     "public_": "customer-facing pages reached by an unguessable token (sillage/feedback tests)",
     "account_": "django-allauth's sign-in pages: the viewer's own account",

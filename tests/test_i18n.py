@@ -8,6 +8,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from sillage.accounts.management.commands.compile_translations import catalogue_paths
+
 # Words that are English and never French: finding one in a French page means a string was
 # left untranslated (or never marked for translation).
 ENGLISH_ONLY = {
@@ -158,8 +160,18 @@ def english_left_behind(html: str) -> set[str]:
     return words & ENGLISH_ONLY
 
 
-def test_french_catalogue_is_complete():
-    catalogue = polib.pofile(str(settings.BASE_DIR / "locale/fr/LC_MESSAGES/django.po"))
+FRENCH_CATALOGUES = [
+    path for path in catalogue_paths() if path.parts[-3] == "fr" and path.name == "django.po"
+]
+
+
+def test_every_app_catalogue_is_found():
+    assert settings.BASE_DIR / "locale/fr/LC_MESSAGES/django.po" in FRENCH_CATALOGUES
+
+
+@pytest.mark.parametrize("po_path", FRENCH_CATALOGUES, ids=lambda p: str(p.parent.parent.parent))
+def test_french_catalogue_is_complete(po_path):
+    catalogue = polib.pofile(str(po_path))
     assert catalogue.untranslated_entries() == []
     assert catalogue.fuzzy_entries() == []
     assert catalogue.percent_translated() == 100

@@ -42,10 +42,31 @@ class Perm(StrEnum):
     VIEW_PULSE = "view_pulse"  # answer, and see results of groups in scope that are shown
     FOLLOW_PULSE = "follow_pulse"  # participation and exports of groups in scope
     MANAGE_PULSE = "manage_pulse"  # campaigns and questions
+    VIEW_CASES = "view_cases"  # cases of units in scope (contact data: see sillage/cases)
+    WORK_CASES = "work_cases"  # take, note, contact, resolve cases of units in scope
+    MANAGE_ALERT_RULES = "manage_alert_rules"  # alert rules, routing, SLA, root causes
+    VIEW_WORKSHOPS = "view_workshops"  # workshops and team actions of units in scope
+    RUN_WORKSHOPS = "run_workshops"  # schedule and facilitate (also the facilitator flag)
+    VIEW_TEXT_ANALYTICS = "view_text_analytics"  # themes, sentiment, emerging topics
+    CORRECT_TEXT_ANALYTICS = "correct_text_analytics"  # correct a verbatim's sentiment/themes
+    MANAGE_TEXT_ANALYTICS = "manage_text_analytics"  # taxonomy, engines, re-analysis
 
 
 _ALL = frozenset(Perm)
-_READ = frozenset({Perm.VIEW_HOME, Perm.VIEW_UNITS, Perm.VIEW_PEOPLE, Perm.VIEW_PULSE})
+_READ = frozenset(
+    {
+        Perm.VIEW_HOME,
+        Perm.VIEW_UNITS,
+        Perm.VIEW_PEOPLE,
+        Perm.VIEW_PULSE,
+        Perm.VIEW_CASES,
+        Perm.VIEW_WORKSHOPS,
+        Perm.VIEW_TEXT_ANALYTICS,
+        Perm.CORRECT_TEXT_ANALYTICS,
+    }
+)
+# Leaders and managers work cases and run workshops; CX leads also set the rules.
+_LEAD = frozenset({Perm.WORK_CASES, Perm.RUN_WORKSHOPS})
 _CX = frozenset(
     {
         Perm.VIEW_SURVEYS,
@@ -57,9 +78,17 @@ _CX = frozenset(
 )
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.ADMIN: _ALL,
-    Role.CX_LEAD: _READ | _CX | {Perm.FOLLOW_PULSE, Perm.MANAGE_PULSE},
-    Role.EXECUTIVE: _READ | {Perm.VIEW_SURVEYS, Perm.VIEW_DISTRIBUTION, Perm.FOLLOW_PULSE},
-    Role.MANAGER: _READ | {Perm.VIEW_SURVEYS, Perm.VIEW_DISTRIBUTION, Perm.FOLLOW_PULSE},
+    Role.CX_LEAD: _READ
+    | _CX
+    | _LEAD
+    | {
+        Perm.FOLLOW_PULSE,
+        Perm.MANAGE_PULSE,
+        Perm.MANAGE_ALERT_RULES,
+        Perm.MANAGE_TEXT_ANALYTICS,
+    },
+    Role.EXECUTIVE: _READ | _LEAD | {Perm.VIEW_SURVEYS, Perm.VIEW_DISTRIBUTION, Perm.FOLLOW_PULSE},
+    Role.MANAGER: _READ | _LEAD | {Perm.VIEW_SURVEYS, Perm.VIEW_DISTRIBUTION, Perm.FOLLOW_PULSE},
     Role.EMPLOYEE: _READ,
 }
 

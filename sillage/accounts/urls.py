@@ -1,9 +1,12 @@
 from django.urls import include, path
 
 from sillage.accounts import views
+from sillage.cases import urls as cases_urls
 from sillage.feedback import urls as feedback_urls
 from sillage.insights import urls as insights_urls
 from sillage.pulse import urls as pulse_urls
+from sillage.textai import urls as textai_urls
+from sillage.workshops import urls as workshops_urls
 
 org_patterns = [
     path("", views.org_home, name="org_home"),
@@ -35,4 +38,9 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include(pulse_urls.org_patterns)),
     path("o/<slug:org_slug>/", include(insights_urls.org_patterns)),
     path("", include(pulse_urls.public_patterns)),
+    path("o/<slug:org_slug>/", include(textai_urls.org_patterns)),
+    path("o/<slug:org_slug>/", include(cases_urls.org_patterns)),
+    path("", include(cases_urls.public_patterns)),
+    path("o/<slug:org_slug>/", include(workshops_urls.org_patterns)),
+    path("", include(workshops_urls.public_patterns)),
 ]
