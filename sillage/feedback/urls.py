@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from sillage.feedback import (
+    urls_contacts,
     urls_distribution,
     urls_imports,
     urls_invitations,
@@ -18,6 +19,7 @@ org_patterns = [
     path("", include(urls_surveys)),
     path("", include(urls_distribution)),
     path("", include(urls_invitations)),
+    path("", include(urls_contacts)),
     path("", include(urls_imports)),
     path("", include(urls_preview)),
 ]

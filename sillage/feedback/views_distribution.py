@@ -100,6 +100,12 @@ def _grouped_by_unit(links: list[SurveyLink]) -> list[tuple[Unit, list[SurveyLin
     return groups
 
 
+def _chosen_unit(request: HttpRequest, units: list[Unit]) -> Unit | None:
+    """The unit picked in the page's filter (`?unit=<id>`), among those that have links."""
+    wanted = request.GET.get("unit", "")
+    return next((unit for unit in units if str(unit.pk) == wanted), None)
+
+
 @org_view(Perm.VIEW_DISTRIBUTION)
 def survey_links(request: HttpRequest, scope: Scope, survey_id: int) -> HttpResponse:
     """The survey's links grouped by unit; those who manage distribution make more."""
@@ -126,13 +132,13 @@ def survey_links(request: HttpRequest, scope: Scope, survey_id: int) -> HttpResp
                 % {"created": created, "kept": kept},
             )
             return redirect("survey_links", org_slug=scope.organization.slug, survey_id=survey.pk)
-    links = _with_urls(
-        list(
-            SurveyLink.objects.for_scope(scope)
-            .filter(survey=survey)
-            .select_related("unit", "touchpoint")
-        )
+    survey_links_qs = SurveyLink.objects.for_scope(scope).filter(survey=survey)
+    units_with_links = list(
+        Unit.objects.filter(pk__in=survey_links_qs.values("unit_id")).order_by("path")
     )
+    shown_unit = _chosen_unit(request, units_with_links)
+    shown = survey_links_qs if shown_unit is None else survey_links_qs.filter(unit=shown_unit)
+    links = _with_urls(list(shown.select_related("unit", "touchpoint")))
     return render(
         request,
         "feedback/distribution/links.html",
@@ -141,6 +147,8 @@ def survey_links(request: HttpRequest, scope: Scope, survey_id: int) -> HttpResp
             "form": form,
             "groups": _grouped_by_unit(links),
             "link_count": len(links),
+            "units_with_links": units_with_links,
+            "shown_unit": shown_unit,
             "example": links[0] if links else None,
             "is_published": survey.status == SurveyStatus.PUBLISHED,
         },

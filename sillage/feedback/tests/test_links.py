@@ -288,3 +288,26 @@ def test_distribution_pages_in_french_leave_no_english_behind(world, fb, client_
     assert english_left_behind(html) == set()
     if page == "links":
         assert "Créer les liens manquants" in html
+
+
+def test_links_page_shows_one_branch_when_a_unit_is_picked(world, fb, client_for):
+    links_generate(survey=fb.survey, units=[world.b1, world.b2], touchpoints=[fb.touchpoint])
+    client = client_for(world.admin)
+    everything = client.get(links_url(world, fb.survey)).content.decode()
+    assert f'id="unit-{world.b1.pk}"' in everything
+    assert f'id="unit-{world.b2.pk}"' in everything
+    assert f'<option value="{world.b2.pk}">' in everything
+
+    one = client.get(links_url(world, fb.survey), {"unit": world.b2.pk}).content.decode()
+    assert f'id="unit-{world.b2.pk}"' in one
+    assert f'id="unit-{world.b1.pk}"' not in one
+    assert "1 link · Succursale Verdun</h2>" in one
+
+
+def test_links_page_ignores_a_unit_out_of_scope(world, fb, client_for):
+    links_generate(survey=fb.survey, units=[world.b1, world.b2], touchpoints=[fb.touchpoint])
+    page = client_for(world.branch_manager).get(links_url(world, fb.survey), {"unit": world.b2.pk})
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert f'id="unit-{world.b2.pk}"' not in content
+    assert f'id="unit-{world.b1.pk}"' in content
