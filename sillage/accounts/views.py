@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_de
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from sillage.accounts import services
+from sillage.accounts import hooks, services
 from sillage.accounts.decorators import org_view
 from sillage.accounts.forms import (
     AcceptInvitationForm,
@@ -340,12 +340,26 @@ def staff_import(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 @org_view(Perm.MANAGE_ORGANIZATION)
 def organization_settings(request: HttpRequest, scope: Scope) -> HttpResponse:
+    previous_time_zone = scope.organization.time_zone
     form = OrganizationForm(
         request.POST or None, request.FILES or None, instance=scope.organization
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            organization = form.save()
+            moved = organization.time_zone != previous_time_zone
+            if moved:
+                hooks.time_zone_changed(organization.pk)
         messages.success(request, _("The organisation's settings are saved."))
+        if moved:
+            messages.info(
+                request,
+                _(
+                    "The figures are being recomputed for the new time zone: days now end at "
+                    "midnight in %(zone)s."
+                )
+                % {"zone": organization.time_zone},
+            )
         return redirect("organization_settings", org_slug=scope.organization.slug)
     return render(request, "accounts/organization_settings.html", {"form": form})
 

@@ -21,3 +21,10 @@ def on_import_committed(import_job_id: int) -> None:
     from sillage.insights.tasks import refresh_rollups_for_import
 
     refresh_rollups_for_import.enqueue(import_job_id=import_job_id)
+
+
+def on_time_zone_changed(organization_id: int) -> None:
+    """Every local day moved: rebuild the organisation's rollups in the background."""
+    from sillage.insights.tasks import rebuild_rollups
+
+    rebuild_rollups.enqueue(organization_id=organization_id)
