@@ -4,6 +4,10 @@ Apps that build on responses (insights' rollups; later text analytics, alert rul
 recognition) register a listener in their AppConfig.ready(); feedback calls
 `responses_recorded` once the transaction that wrote the rows has committed, whichever way
 they arrived: a public page, the API, an import or the demo.
+
+The listeners run in ONE background task per recorded batch (`tasks.notify_listeners`), not
+in the request: however many apps listen, a response costs its request a single queued task.
+With the immediate task backend (tests, `make run`) they run right after the commit.
 """
 
 from __future__ import annotations
@@ -35,17 +39,30 @@ def responses_recorded(response_ids: Iterable[int]) -> None:
     ids = list(response_ids)
     if not ids:
         return
+    from sillage.feedback.tasks import notify_listeners
 
-    def notify() -> None:
-        for listener in _response_listeners:
-            listener(ids)
-
-    transaction.on_commit(notify)
+    transaction.on_commit(lambda: notify_listeners.enqueue(response_ids=ids))
 
 
 def import_committed(import_job_id: int) -> None:
-    def notify() -> None:
-        for listener in _import_listeners:
-            listener(import_job_id)
+    from sillage.feedback.tasks import notify_listeners
 
-    transaction.on_commit(notify)
+    transaction.on_commit(lambda: notify_listeners.enqueue(import_job_id=import_job_id))
+
+
+def notify(*, response_ids: list[int] | None = None, import_job_id: int | None = None) -> None:
+    """Call the listeners (from the task). A failing listener does not keep the others from
+    hearing: its error is raised once they all have been called."""
+    calls: list[tuple[Callable, object]] = []
+    if response_ids:
+        calls += [(listener, response_ids) for listener in _response_listeners]
+    if import_job_id is not None:
+        calls += [(listener, import_job_id) for listener in _import_listeners]
+    errors: list[Exception] = []
+    for listener, argument in calls:
+        try:
+            listener(argument)  # type: ignore[operator]
+        except Exception as error:  # noqa: BLE001 - re-raised below
+            errors.append(error)
+    if errors:
+        raise errors[0]

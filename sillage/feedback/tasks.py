@@ -12,3 +12,14 @@ def send_invitations(*, invitation_ids: list[int]) -> int:
     from sillage.feedback.services_invitations import invitations_send
 
     return invitations_send(invitation_ids=invitation_ids)
+
+
+@task()
+def notify_listeners(
+    *, response_ids: list[int] | None = None, import_job_id: int | None = None
+) -> int:
+    """Tell the apps above feedback (rollups, text analysis, alert rules…) what was recorded."""
+    from sillage.feedback import hooks
+
+    hooks.notify(response_ids=response_ids, import_job_id=import_job_id)
+    return len(response_ids or ())
