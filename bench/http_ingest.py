@@ -113,6 +113,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--only", choices=["sqlite", "postgres"], help="one database only")
+    parser.add_argument(
+        "--tasks",
+        choices=["database", "immediate"],
+        default="database",
+        help="database: follow-up work (rollups…) queued for a `db_worker` running beside "
+        "gunicorn, as in production; immediate: run inside each request",
+    )
     parser.add_argument("--fixture", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.fixture:
@@ -154,7 +161,7 @@ def prepare_database(database: str, workdir: Path) -> str | None:
     return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_BENCH_DB
 
 
-def server_env(url: str, workdir: Path) -> dict[str, str]:
+def server_env(url: str, workdir: Path, tasks: str = "database") -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": url,
@@ -162,14 +169,14 @@ def server_env(url: str, workdir: Path) -> dict[str, str]:
         "PYTHONPATH": f"{workdir}{os.pathsep}{ROOT}",
         "SILLAGE_ENV": "development",
         "DEBUG": "0",  # DEBUG keeps every query in memory
-        "TASKS_BACKEND": "immediate",
+        "TASKS_BACKEND": tasks,
         "LOG_LEVEL": "ERROR",
         "PYTHONWARNINGS": "ignore::UserWarning",  # "No directory at var/static": no static here
     }
 
 
 def run_database(database: str, url: str, workdir: Path, args: argparse.Namespace) -> None:
-    env = server_env(url, workdir)
+    env = server_env(url, workdir, args.tasks)
     started = time.perf_counter()
     migrate = subprocess.run(
         [str(PYTHON), "manage.py", "migrate", "--noinput", "-v0"],
@@ -207,6 +214,15 @@ def run_database(database: str, url: str, workdir: Path, args: argparse.Namespac
         cwd=ROOT,
         env=env,
     )
+    worker = None
+    if args.tasks == "database":
+        worker = subprocess.Popen(
+            [str(PYTHON), "manage.py", "db_worker", "--interval", "0.5"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     try:
         wait_until_up(base + "/healthz")
         counter = RowCounter(url)
@@ -232,6 +248,9 @@ def run_database(database: str, url: str, workdir: Path, args: argparse.Namespac
     finally:
         server.terminate()
         server.wait(timeout=10)
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
     print()
 
 

@@ -14,13 +14,16 @@ def refresh_rollups_for_responses(*, response_ids: list[int]) -> int:
 
 
 def on_responses_recorded(response_ids: list[int]) -> None:
-    refresh_rollups_for_responses.enqueue(response_ids=list(response_ids))
+    """Listeners already run in a background task (feedback's hooks): refresh right here."""
+    from sillage.insights.services import rollups_refresh_responses
+
+    rollups_refresh_responses(response_ids=list(response_ids))
 
 
 def on_import_committed(import_job_id: int) -> None:
-    from sillage.insights.tasks import refresh_rollups_for_import
+    from sillage.insights.services import rollups_refresh_import
 
-    refresh_rollups_for_import.enqueue(import_job_id=import_job_id)
+    rollups_refresh_import(import_job_id=import_job_id)
 
 
 def on_time_zone_changed(organization_id: int) -> None:

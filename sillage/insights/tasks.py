@@ -1,7 +1,7 @@
 """Background work of insights: refreshing rollups. Tasks take ids, re-read the rows, and are
 safe to run twice (a refresh recomputes whole days from the raw responses).
 
-New responses reach `listeners.refresh_rollups_for_responses` through feedback's hooks."""
+New responses reach `listeners.on_responses_recorded` inside feedback's `notify_listeners` task."""
 
 from __future__ import annotations
 
