@@ -4,6 +4,7 @@ SILLAGE_ENV selects safe defaults: "development" (the default, used by `make run
 "test" (pytest) or "production" (refuses to start without a real SECRET_KEY and hosts).
 """
 
+import sys
 from pathlib import Path
 
 import environ
@@ -14,7 +15,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-SILLAGE_ENV = env.str("SILLAGE_ENV", default="development")
+# Under pytest the test profile is the default (pytest-django imports these settings before
+# the root conftest.py can set the variable); an explicit SILLAGE_ENV always wins.
+SILLAGE_ENV = env.str("SILLAGE_ENV", default="test" if "pytest" in sys.modules else "development")
 if SILLAGE_ENV not in {"development", "test", "production"}:
     raise ImproperlyConfigured("SILLAGE_ENV must be development, test or production.")
 PRODUCTION = SILLAGE_ENV == "production"

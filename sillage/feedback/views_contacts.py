@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from sillage.accounts.decorators import org_view
 from sillage.accounts.scope import Perm, Scope
@@ -57,10 +56,11 @@ def contact_list(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 
 @org_view(Perm.MANAGE_DISTRIBUTION)
-@require_POST
 def contact_unsubscribe(request: HttpRequest, scope: Scope, contact_id: int) -> HttpResponse:
     """Record a customer's wish not to be invited again, told to staff (phone, branch)."""
     contact = get_object_or_404(Contact.objects.for_scope(scope), pk=contact_id)
+    if request.method != "POST":  # after the lookup: another organisation's id is a 404
+        return HttpResponseNotAllowed(["POST"])
     if services.contact_unsubscribe(contact=contact):
         messages.success(
             request, _("%(email)s will no longer be invited.") % {"email": contact.email}
