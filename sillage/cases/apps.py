@@ -6,3 +6,9 @@ class CasesConfig(AppConfig):
     name = "sillage.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from sillage.cases import listeners
+        from sillage.feedback import hooks
+
+        hooks.on_responses_recorded(listeners.on_responses_recorded)

@@ -33,6 +33,7 @@ from sillage.accounts.models import (
     User,
 )
 from sillage.demo import names
+from sillage.demo.cases_demo import build_cases_demo, clear_cases_demo
 from sillage.demo.feedback_demo import build_feedback, clear_feedback
 from sillage.demo.names import BOREALE, DEMO_LOGINS, HORIZON
 from sillage.demo.pulse_demo import build_pulse_demo, clear_pulse_demo
@@ -621,4 +622,5 @@ DEMO_STEPS: list[DemoStep] = [
     DemoStep(BOREALE, build_boreale),
     DemoStep("feedback", build_feedback, clear_feedback),
     DemoStep("pulse", build_pulse_demo, clear_pulse_demo),
+    DemoStep("cases", build_cases_demo, clear_cases_demo),
 ]
