@@ -18,6 +18,7 @@ from sillage.demo import comments
 from sillage.demo.feedback_demo import HORIZON_TOUCHPOINTS, PER_BRANCH
 from sillage.demo.generator import demo_delete
 from sillage.demo.names import BRANCHES
+from sillage.demo.workshops_demo import RISE_RESPONSES
 from sillage.feedback.definition import validate_answers
 from sillage.feedback.models import (
     Journey,
@@ -113,7 +114,7 @@ def test_every_branch_has_a_link_for_each_branch_touchpoint(full_demo):
 def test_a_year_of_responses_in_the_expected_volume(full_demo):
     horizon, boreale = full_demo
     responses = Response.objects.filter(organization=horizon)
-    assert responses.count() == 60_000
+    assert responses.count() == 60_000 + RISE_RESPONSES  # the workshops step adds its rise
     assert Response.objects.filter(organization=boreale).count() == 1_200
     today = timezone.localdate()
     first, last = (
@@ -254,5 +255,5 @@ def test_the_same_seed_gives_the_same_responses(settings):
     first = snapshot()
     seed("--reset")  # deletes the responses it made, then builds them again
     assert snapshot() == first
-    assert len(first) == 3_000 + 60
+    assert len(first) == 3_000 + 60 + RISE_RESPONSES
     assert Survey.objects.count() == 8
