@@ -46,9 +46,13 @@ migrate: translations
 demo: migrate
 	$(PY) manage.py seed_demo
 
+# The periodic jobs (reminders, SLA checks, the text analysis of the demo's older comments…)
+# run in the background while the server runs, and stop with it.
 run: demo
 	@echo "Serving Sillage on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@$(PY) manage.py sillage_tick --every 30 --verbosity 0 & tick=$$!; \
+		trap 'kill $$tick 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: translations
 	SILLAGE_ENV=test $(PY) -m pytest $(PYTEST_ARGS)
