@@ -1,0 +1,4 @@
+"""Evaluation of the text analytics engines on public labelled datasets.
+
+See docs/text-analytics.md.
+"""
