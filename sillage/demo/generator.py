@@ -37,6 +37,7 @@ from sillage.demo.cases_demo import build_cases_demo, clear_cases_demo
 from sillage.demo.feedback_demo import build_feedback, clear_feedback
 from sillage.demo.names import BOREALE, DEMO_LOGINS, HORIZON
 from sillage.demo.pulse_demo import build_pulse_demo, clear_pulse_demo
+from sillage.demo.textai_demo import build_textai_demo, clear_textai_demo
 from sillage.demo.workshops_demo import build_workshops_demo, clear_workshops_demo
 
 DEFAULT_SEED = 2025
@@ -623,6 +624,7 @@ DEMO_STEPS: list[DemoStep] = [
     DemoStep(BOREALE, build_boreale),
     DemoStep("feedback", build_feedback, clear_feedback),
     DemoStep("pulse", build_pulse_demo, clear_pulse_demo),
+    DemoStep("textai", build_textai_demo, clear_textai_demo),
     DemoStep("cases", build_cases_demo, clear_cases_demo),
     DemoStep("workshops", build_workshops_demo, clear_workshops_demo),
 ]

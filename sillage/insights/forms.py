@@ -167,6 +167,8 @@ class ExplorerForm(PeriodForm):
         choices=[("", _("Any source")), ("yes", _("Answers to an email invitation"))],
         required=False,
     )
+    sentiment = forms.ChoiceField(required=False)  # labels and choices: text analytics
+    theme = forms.ChoiceField(required=False)
     q = forms.CharField(
         label=_("Words in the comment"),
         required=False,
@@ -188,6 +190,9 @@ class ExplorerForm(PeriodForm):
         )
         self.fields["survey"].queryset = Survey.objects.for_scope(scope).order_by("name_fr")
         self.fields["employee"].choices = [("", _("Anyone")), *employee_choices(scope)]
+        from sillage.textai.selectors import explorer_fields
+
+        explorer_fields(self.fields, scope.organization)
         del self.fields["grain"]
 
     def query(self):  # -> verbatims.Query
@@ -213,6 +218,8 @@ class ExplorerForm(PeriodForm):
             comment=data.get("comment") or "",
             invited=data.get("invited") == "yes",
             text=data.get("q") or "",
+            sentiment=data.get("sentiment") or "",
+            theme=data.get("theme") or "",
         )
 
 

@@ -55,6 +55,8 @@ class Query:
     comment: str = ""  # "yes", "no" or "" (any)
     invited: bool = False
     text: str = ""
+    sentiment: str = ""  # text analytics: "positive", "neutral", "negative" or ""
+    theme: str = ""  # text analytics: a theme code or ""
 
     @property
     def terms(self) -> list[str]:
@@ -118,6 +120,10 @@ def responses(
         qs = qs.filter(comment="")
     if query.invited:
         qs = qs.filter(invitation__isnull=False)
+    if query.sentiment or query.theme:
+        from sillage.textai.selectors import filter_responses
+
+        qs = filter_responses(qs, scope.organization, sentiment=query.sentiment, theme=query.theme)
     terms = query.terms
     if terms:
         matches = VerbatimIndex.objects.filter(
@@ -207,7 +213,7 @@ class Total:
 
 def rollup_counter(query: Query) -> str | None:
     """The rollup counter equal to the number of matching responses, if there is one."""
-    if query.text and query.terms or query.invited:
+    if query.text and query.terms or query.invited or query.sentiment or query.theme:
         return None
     if query.band and query.comment:
         return None
