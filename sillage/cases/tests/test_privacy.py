@@ -53,3 +53,18 @@ def test_the_verbatim_explorer_never_shows_contact_data_to_an_employee(world, cl
     assert "Marie Client" not in html
     assert "marie.client@example.com" not in html
     assert "514 555-0100" not in html
+
+
+def test_the_explorer_offers_a_case_only_to_those_who_work_cases(world, client_for):
+    from sillage.cases.tests.factories import make_response
+
+    agreed = make_response(world.org, world.b1, nps=2, comment="Personne ne m'a rappelé")
+    make_response(world.org, world.b1, nps=1, comment="Sans consentement", consent=False)
+    url = "/o/caisse/insights/verbatims/"
+    open_url = f"/o/caisse/cases/open/{agreed.pk}/"
+    manager = client_for(world.branch_manager).get(url).content.decode()
+    assert manager.count("/o/caisse/cases/open/") == 1
+    assert open_url in manager
+    employee = client_for(world.employee).get(url).content.decode()
+    assert "Personne ne m" in employee
+    assert "/o/caisse/cases/open/" not in employee
