@@ -6,7 +6,8 @@
 Each engine runs in a fresh child process pinned to one thread (OMP_NUM_THREADS=1, and
 `taskset -c 0` when available), so that its load time and memory are its own. Comments are
 built from the project's training sentences (one to three sentences each, French and English,
-median about 110 characters) with two themes of keywords and examples. Printed per engine:
+median about 110 characters) with the default taxonomy's themes (keywords and examples).
+Printed per engine:
 Throughput in comments per second:
 - load: import + first call on one comment (the model is mapped and the head loaded);
 - comments/s: `engine.analyze` over batches of 64 comments, after that warm-up, per second
@@ -50,15 +51,11 @@ def child(engine_name: str, count: int) -> None:
 
     django.setup()
     from sillage.textai.engines import ThemeSpec, get_engine
+    from sillage.textai.taxonomy import DEFAULT_THEMES
 
-    themes = (
-        ThemeSpec(
-            "attente",
-            ("attente", "attendre", "file"),
-            ("wait", "queue", "line"),
-            ("J'ai attendu longtemps au comptoir.", "The wait was very long."),
-        ),
-        ThemeSpec("frais", ("frais",), ("fee", "fees"), ("Les frais sont trop élevés.",)),
+    # The default taxonomy every organisation starts with: what the engines really match.
+    themes = tuple(
+        ThemeSpec(t.code, t.keywords_fr, t.keywords_en, t.examples) for t in DEFAULT_THEMES
     )
     texts = comments(count)
     started = time.perf_counter()
