@@ -20,6 +20,7 @@ org_patterns = [
         name="case_open_from_response",
     ),
     path("cases/metrics/", views_admin.loop_metrics_page, name="case_metrics"),
+    path("cases/metrics/panel/", views_admin.loop_panel, name="case_loop_panel"),
     path("cases/flags/", views_admin.flag_list, name="case_flags"),
     path("cases/preferences/", views_admin.preferences, name="case_preferences"),
     path("cases/rules/", views_admin.rule_list, name="case_rule_list"),

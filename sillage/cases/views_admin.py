@@ -157,6 +157,17 @@ def loop_metrics_page(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 
 @org_view(Perm.VIEW_CASES)
+def loop_panel(request: HttpRequest, scope: Scope) -> HttpResponse:
+    """The loop's headline figures for the insights dashboard, loaded after the page."""
+    metrics = loop_metrics(scope, since=timezone.now() - timedelta(days=90))
+    return render(
+        request,
+        "cases/_loop_panel_body.html",
+        {"metrics": metrics, "base": "days=90&status=&tab=team"},
+    )
+
+
+@org_view(Perm.VIEW_CASES)
 def flag_list(request: HttpRequest, scope: Scope) -> HttpResponse:
     flags = selectors.flags_for(scope)[:200]
     return render(request, "cases/flags.html", {"flags": flags})

@@ -227,3 +227,16 @@ def test_case_pages_in_french_leave_no_english_behind(client, world, who, url):
     page = client.get(url.format(case=won.pk, token=token), headers={"Accept-Language": "fr"})
     assert page.status_code == 200
     assert english_left_behind(page.content.decode()) == set()
+
+
+def test_the_dashboard_loads_the_loops_headline_figures(world, client_for):
+    """The insights dashboard asks for the panel after the page; it shows the figures."""
+    from sillage.cases.tests.factories import make_case
+
+    make_case(world.org, world.b1, nps=2, comment="Jamais rappelé")
+    client = client_for(world.cx_lead)
+    dashboard = client.get("/o/caisse/insights/").content.decode()
+    assert 'hx-get="/o/caisse/cases/metrics/panel/"' in dashboard
+    panel = client.get("/o/caisse/cases/metrics/panel/").content.decode()
+    assert "(0 of 1)" in panel or "(0 sur 1)" in panel
+    assert client_for(world.outsider).get("/o/caisse/cases/metrics/panel/").status_code == 404
