@@ -226,25 +226,25 @@ def run_database(database: str, url: str, workdir: Path, args: argparse.Namespac
     try:
         wait_until_up(base + "/healthz")
         counter = RowCounter(url)
+        cpu = CpuMeter(server.pid, worker.pid if worker else None)
         ceiling = wrk(args, base, workdir / "get.lua", LUA_COMMON + LUA_GET)
-        report("GET /healthz (ceiling)", ceiling, None)
+        report("GET /healthz (ceiling)", ceiling, None, cpu=cpu.per_request(ceiling))
         lua = LUA_COMMON + LUA_API % fixture
         before = counter.count("api")
+        cpu = CpuMeter(server.pid, worker.pid if worker else None)
         result = wrk(args, base, workdir / "api.lua", lua)
-        report("POST /api/v1/responses", result, ceiling, counter.settled("api", before, result))
+        rows = counter.settled("api", before, result)
+        report("POST /api/v1/responses", result, ceiling, rows, cpu.per_request(result))
         form = form_body(base, fixture["link_token"])
         if form is None:
             print("  POST /s/<token>: TODO — the public survey page does not answer yet")
         else:
             lua = LUA_COMMON + LUA_FORM % {"path": f"/s/{fixture['link_token']}", "body": form}
             before = counter.count("link")
+            cpu = CpuMeter(server.pid, worker.pid if worker else None)
             result = wrk(args, base, workdir / "form.lua", lua)
-            report(
-                "POST /s/<token> (public form)",
-                result,
-                ceiling,
-                counter.settled("link", before, result),
-            )
+            rows = counter.settled("link", before, result)
+            report("POST /s/<token> (public form)", result, ceiling, rows, cpu.per_request(result))
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -294,8 +294,55 @@ def wrk(args: argparse.Namespace, base: str, script: Path, lua: str) -> dict[str
     return {key: float(value) for key, value in re.findall(r"(\w+)=([\d.]+)", match[1])}
 
 
+class CpuMeter:
+    """CPU seconds used by the gunicorn workers and by the task worker since creation, read
+    from /proc (Linux): what a request costs the machine, apart from the neighbours' load."""
+
+    def __init__(self, server_pid: int, worker_pid: int | None) -> None:
+        self.server_pid, self.worker_pid = server_pid, worker_pid
+        self.start = self.read()
+
+    @staticmethod
+    def _stat(pid: int) -> list[str] | None:
+        try:
+            text = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return None
+        return text.rsplit(")", 1)[1].split()  # fields from the state on (3rd)
+
+    def _tree(self, root: int) -> float:
+        """utime + stime of root and its live children (gunicorn's workers), seconds."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            fields = self._stat(int(entry.name))
+            if fields and (int(entry.name) == root or int(fields[1]) == root):
+                total += (int(fields[11]) + int(fields[12])) / ticks
+        return total
+
+    def read(self) -> tuple[float, float]:
+        if not Path("/proc/self/stat").exists():
+            return (0.0, 0.0)
+        worker = self._tree(self.worker_pid) if self.worker_pid else 0.0
+        return self._tree(self.server_pid), worker
+
+    def per_request(self, result: dict[str, float]) -> str:
+        """Milliseconds of CPU per request sent, in gunicorn and in the task worker."""
+        end = self.read()
+        sent = max(result["sent"], 1)
+        server = 1000 * (end[0] - self.start[0]) / sent
+        worker = 1000 * (end[1] - self.start[1]) / sent
+        return f"CPU per request: gunicorn {server:.2f} ms, task worker {worker:.2f} ms"
+
+
 def report(
-    label: str, result: dict[str, float], ceiling: dict[str, float] | None, rows: str = ""
+    label: str,
+    result: dict[str, float],
+    ceiling: dict[str, float] | None,
+    rows: str = "",
+    cpu: str = "",
 ) -> None:
     share = f"  ({100 * result['rps'] / ceiling['rps']:.0f} % of the ceiling)" if ceiling else ""
     print(
@@ -307,6 +354,8 @@ def report(
         f"  {'':<32} {int(result['ok'])} answered 2xx/3xx, {failures} failed, "
         f"{int(result['sent'])} sent{rows}"
     )
+    if cpu:
+        print(f"  {'':<32} {cpu}")
 
 
 class RowCounter:

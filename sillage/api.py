@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI
@@ -9,12 +12,13 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from sillage.accounts.api import router as accounts_router
-from sillage.accounts.models import ApiToken
+from sillage.accounts.models import ApiToken, Organization, Unit
 from sillage.accounts.scope import Scope, scope_for_token
 from sillage.cases.api import router as cases_router
 from sillage.feedback.api import router as feedback_router
 from sillage.feedback.api_imports import router as imports_router
 from sillage.feedback.api_invitations import router as invitations_router
+from sillage.feedback.services_ingest import SqlColumns
 from sillage.insights.api import router as insights_router
 from sillage.pulse.api import router as pulse_router
 from sillage.textai.api import router as textai_router
@@ -23,14 +27,51 @@ from sillage.workshops.api import router as workshops_router
 TOKEN_TOUCH_SECONDS = 60
 
 
+@functools.cache
+def _token_query() -> tuple[str, SqlColumns, SqlColumns, SqlColumns]:
+    token, organization, unit = (
+        SqlColumns(ApiToken, "t"),
+        SqlColumns(Organization, "o"),
+        SqlColumns(Unit, "u"),
+    )
+    sql = (
+        f"SELECT {token.sql}, {organization.sql}, {unit.sql} "  # noqa: S608
+        f"FROM {ApiToken._meta.db_table} t "
+        f"INNER JOIN {Organization._meta.db_table} o ON o.id = t.organization_id "
+        f"LEFT OUTER JOIN {Unit._meta.db_table} u ON u.id = t.unit_id "
+        "WHERE t.token_hash = %s AND t.revoked_at IS NULL"
+    )
+    return sql, token, organization, unit
+
+
+def _live_token(raw: str) -> ApiToken | None:
+    """The live token with this value, its organisation and unit, in one plain query (read
+    at every call, never cached: a revoked token is refused at once)."""
+    sql, token_columns, organization_columns, unit_columns = _token_query()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ApiToken.hash(raw)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    first, second = (
+        len(token_columns.names),
+        len(token_columns.names) + len(organization_columns.names),
+    )
+    api_token = token_columns.build(row[:first])
+    organization = organization_columns.build(row[first:second])
+    api_token.organization = organization
+    if api_token.unit_id is None:
+        api_token.unit = None
+    else:
+        unit = unit_columns.build(row[second:])
+        unit.organization = organization
+        api_token.unit = unit
+    return api_token
+
+
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Scope | None:
-        api_token = (
-            ApiToken.objects.live()
-            .select_related("organization", "unit")
-            .filter(token_hash=ApiToken.hash(token))
-            .first()
-        )
+        api_token = _live_token(token)
         if api_token is None:
             return None
         now = timezone.now()

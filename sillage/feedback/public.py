@@ -7,6 +7,7 @@ HMAC of the address, which expires with its window.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.http import HttpRequest, QueryDict
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -34,6 +36,7 @@ from sillage.feedback.models import (
     SurveyVersion,
     Touchpoint,
 )
+from sillage.feedback.services_ingest import SqlColumns, published_definition
 
 LANGUAGES = ("fr", "en")
 # The page's own form fields hold a dot, which a question key (a slug) cannot: they never
@@ -74,6 +77,9 @@ class Target:
     touchpoint: Touchpoint | None
     link: SurveyLink | None = None
     invitation: Invitation | None = None
+    # The latest published version, when read with the token (a link's usual case).
+    latest: SurveyVersion | None = None
+    latest_known: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -85,6 +91,8 @@ class Target:
         """The survey's latest published version, or None while it is not open."""
         if not self.is_open:
             return None
+        if self.latest_known:
+            return self.latest
         return self.survey.latest_version()
 
     def already_answered(self) -> bool:
@@ -114,20 +122,9 @@ def resolve_token(token: str) -> Target | None:
     """A survey link (many answers) or an invitation (one answer); None when unknown."""
     if not token or len(token) > 32:
         return None
-    link = (
-        SurveyLink.objects.select_related("organization", "survey", "unit", "touchpoint")
-        .filter(token=token)
-        .first()
-    )
-    if link is not None:
-        return Target(
-            token=token,
-            organization=link.organization,
-            survey=link.survey,
-            unit=link.unit,
-            touchpoint=link.touchpoint,
-            link=link,
-        )
+    link_target = _link_target(token)
+    if link_target is not None:
+        return link_target
     invitation = (
         Invitation.objects.select_related("organization", "survey", "unit", "touchpoint", "contact")
         .filter(token=token)
@@ -143,6 +140,78 @@ def resolve_token(token: str) -> Target | None:
             invitation=invitation,
         )
     return None
+
+
+@functools.cache
+def _link_query() -> tuple[str, list[SqlColumns]]:
+    """One query for a link, its organisation, survey, unit and touchpoint, and the header
+    of the survey's latest version (its definition is kept per process: versions never
+    change once published)."""
+    columns = [
+        SqlColumns(SurveyLink, "l"),
+        SqlColumns(Organization, "o"),
+        SqlColumns(Survey, "s"),
+        SqlColumns(Unit, "u"),
+        SqlColumns(Touchpoint, "tp"),
+    ]
+    versions = SurveyVersion._meta.db_table
+    sql = (
+        f"SELECT {', '.join(c.sql for c in columns)}, v.id, v.number, v.published_at "  # noqa: S608
+        f"FROM {SurveyLink._meta.db_table} l "
+        f"INNER JOIN {Organization._meta.db_table} o ON o.id = l.organization_id "
+        f"INNER JOIN {Survey._meta.db_table} s ON s.id = l.survey_id "
+        f"INNER JOIN {Unit._meta.db_table} u ON u.id = l.unit_id "
+        f"LEFT OUTER JOIN {Touchpoint._meta.db_table} tp ON tp.id = l.touchpoint_id "
+        f"LEFT OUTER JOIN {versions} v ON v.id = (SELECT w.id FROM {versions} w "
+        "WHERE w.survey_id = s.id ORDER BY w.number DESC LIMIT 1) "
+        "WHERE l.token = %s"
+    )
+    return sql, columns
+
+
+def _link_target(token: str) -> Target | None:
+    sql, columns = _link_query()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [token])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    objects = []
+    start = 0
+    for part in columns:
+        end = start + len(part.names)
+        objects.append(part.build(row[start:end]) if row[start] is not None else None)
+        start = end
+    link, organization, survey, unit, touchpoint = objects
+    for child in (link, survey, unit, touchpoint):
+        if child is not None:
+            child.organization = organization
+    link.survey, link.unit, link.touchpoint = survey, unit, touchpoint
+    version_id, number, published_at = row[start:]
+    latest = None
+    if version_id is not None:
+        latest = SurveyVersion.from_db(
+            DEFAULT_DB_ALIAS,
+            ["id", "organization_id", "survey_id", "number", "definition"],
+            [
+                version_id,
+                organization.pk,
+                survey.pk,
+                number,
+                published_definition(version_id, published_at),
+            ],
+        )
+        latest.survey = survey
+    return Target(
+        token=token,
+        organization=organization,
+        survey=survey,
+        unit=unit,
+        touchpoint=touchpoint,
+        link=link,
+        latest=latest,
+        latest_known=True,
+    )
 
 
 # --- Language ---------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from sillage.feedback.models import (
     SurveyVersion,
     Touchpoint,
 )
+from sillage.feedback.services_ingest import insert_response
 
 
 class AlreadyAnswered(Exception):
@@ -129,7 +130,7 @@ def response_create(
     )
     try:
         with transaction.atomic():
-            response.save()
+            insert_response(response)
             if invitation is not None:
                 Invitation.objects.filter(pk=invitation.pk).update(
                     status=InvitationStatus.ANSWERED, answered_at=response.received_at

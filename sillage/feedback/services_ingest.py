@@ -13,6 +13,7 @@ one query for the whole batch, and the new rows are inserted in one transaction.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,8 +21,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -202,9 +202,12 @@ def _write(
             plan.response = checker.build(index, item)
     if checker.errors:
         raise IngestError(checker.errors)
-    created = Response.objects.bulk_create(
-        [p.response for p in plans if p.response is not None], batch_size=MAX_BATCH
-    )
+    new = [p.response for p in plans if p.response is not None]
+    if len(new) == 1:
+        insert_response(new[0])
+        created = new
+    else:
+        created = Response.objects.bulk_create(new, batch_size=MAX_BATCH)
     hooks.responses_recorded(r.pk for r in created)
     outcomes: list[Ingested] = []
     for item, plan in zip(items, plans, strict=True):
@@ -233,21 +236,28 @@ class _Lookups:
     @classmethod
     def load(cls, *, scope: Scope, items: list[ResponseData]) -> _Lookups:
         organization = scope.organization
-        units = _by_id_or_code(
-            Unit.objects.filter(organization=organization)
-            .order_by()
-            .only("id", "organization_id", "code", "path"),
-            ids={i.unit for i in items if i.unit is not None},
-            codes={i.unit_code for i in items if i.unit_code},
+        survey_ids = {i.survey_id for i in items if i.survey_id}
+        rows = _lookup_rows(
+            organization.pk,
+            unit_ids={i.unit for i in items if i.unit is not None},
+            unit_codes={i.unit_code for i in items if i.unit_code},
+            touchpoint_ids={i.touchpoint for i in items if i.touchpoint is not None},
+            touchpoint_codes={i.touchpoint_code for i in items if i.touchpoint_code},
+            survey_ids=survey_ids,
         )
-        touchpoints = _by_id_or_code(
-            Touchpoint.objects.filter(organization=organization)
-            .order_by()
-            .only("id", "organization_id", "code"),
-            ids={i.touchpoint for i in items if i.touchpoint is not None},
-            codes={i.touchpoint_code for i in items if i.touchpoint_code},
-        )
-        surveys, versions = _surveys(organization, {i.survey_id for i in items if i.survey_id})
+        units, touchpoints, headers = [], [], []
+        for kind, pk, code, path, survey_id, number, published_at, touchpoint_id in rows:
+            if kind == "u":
+                units.append(
+                    _partial(Unit, id=pk, organization_id=organization.pk, code=code, path=path)
+                )
+            elif kind == "t":
+                touchpoints.append(
+                    _partial(Touchpoint, id=pk, organization_id=organization.pk, code=code)
+                )
+            else:
+                headers.append((pk, published_at, survey_id, number, touchpoint_id))
+        surveys, versions = _surveys(organization, survey_ids, headers)
         codes = {i.employee_code.strip() for i in items if i.employee_code.strip()}
         employee_codes = (
             set(
@@ -269,51 +279,193 @@ class _Lookups:
         )
 
 
-def _by_id_or_code(queryset: Any, *, ids: set[int], codes: set[str]) -> list[Any]:
-    if not ids and not codes:
-        return []
-    if not codes:
-        return list(queryset.filter(pk__in=ids))
-    if not ids:
-        return list(queryset.filter(code__in=codes))
-    return list(queryset.filter(Q(pk__in=ids) | Q(code__in=codes)))
+# The lookups of every call are plain SQL on the organisation's own rows: compiling three
+# querysets took most of a single response's CPU. Every query is bound to the organisation's
+# id, so an id of another organisation is simply not found. Nothing is cached but published
+# survey definitions, which never change: a unit or touchpoint added, recoded or moved counts
+# from the next call.
+_ID_RANGE = range(-(2**63), 2**63)  # beyond it the ORM finds nothing; so do we
+
+
+def _partial(model: Any, **values: Any) -> Any:
+    """An instance with these fields only, the others deferred, as `.only()` gives them."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])
+
+
+def _placeholders(count: int) -> str:
+    return ", ".join(["%s"] * count)
+
+
+def _by_id_or_code(ids: set[int], codes: set[str]) -> tuple[str, list[Any]]:
+    """The condition naming rows by id or by code, and its parameters."""
+    conditions, params = [], []
+    if ids:
+        conditions.append(f"id IN ({_placeholders(len(ids))})")
+        params.extend(ids)
+    if codes:
+        conditions.append(f"code IN ({_placeholders(len(codes))})")
+        params.extend(codes)
+    return " OR ".join(conditions), params
+
+
+def _lookup_rows(
+    organization_id: int,
+    *,
+    unit_ids: set[int],
+    unit_codes: set[str],
+    touchpoint_ids: set[int],
+    touchpoint_codes: set[str],
+    survey_ids: set[int],
+) -> list[tuple[Any, ...]]:
+    """The organisation's units and touchpoints named by id or code, and the published
+    versions of the surveys named, one query each (kept apart: PostgreSQL cannot type the
+    NULLs of a UNION of them): rows of (kind, id, code, path, survey_id, number,
+    published_at, touchpoint_id), kind "u", "t" or "v"."""
+    queries: list[tuple[str, list[Any]]] = []
+    for kind, table, path, ids, codes in (
+        ("u", Unit._meta.db_table, "path", unit_ids, unit_codes),
+        ("t", Touchpoint._meta.db_table, "NULL", touchpoint_ids, touchpoint_codes),
+    ):
+        condition, values = _by_id_or_code({i for i in ids if i in _ID_RANGE}, codes)
+        if condition:
+            queries.append(
+                (
+                    f"SELECT '{kind}', id, code, {path}, NULL, NULL, NULL, NULL "  # noqa: S608
+                    f"FROM {table} WHERE organization_id = %s AND ({condition})",
+                    [organization_id, *values],
+                )
+            )
+    survey_ids = {i for i in survey_ids if i in _ID_RANGE}
+    if survey_ids:
+        queries.append(
+            (
+                "SELECT 'v', v.id, NULL, NULL, v.survey_id, v.number, v.published_at, "  # noqa: S608
+                f"s.touchpoint_id FROM {SurveyVersion._meta.db_table} v "
+                f"INNER JOIN {Survey._meta.db_table} s ON s.id = v.survey_id "
+                f"WHERE v.organization_id = %s "
+                f"AND v.survey_id IN ({_placeholders(len(survey_ids))})",
+                [organization_id, *survey_ids],
+            )
+        )
+    rows: list[tuple[Any, ...]] = []
+    if queries:
+        with connection.cursor() as cursor:
+            for sql, params in queries:
+                cursor.execute(sql, params)
+                rows += cursor.fetchall()
+    return rows
+
+
+class SqlColumns:
+    """A model's columns read by plain SQL, turned into an instance as the ORM would (with
+    the database backend's converters: dates, booleans, JSON)."""
+
+    def __init__(self, model: Any, alias: str) -> None:
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+        self.names = [f.attname for f in self.fields]
+        self.sql = ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in self.fields)
+        self.converters = [
+            (index, field.get_col(alias), converters)
+            for index, field in enumerate(self.fields)
+            if (
+                converters := connection.ops.get_db_converters(field.get_col(alias))
+                + field.get_db_converters(connection)
+            )
+        ]
+
+    def build(self, row: Sequence[Any]) -> Any:
+        values = list(row)
+        for index, expression, converters in self.converters:
+            for convert in converters:
+                values[index] = convert(values[index], expression, connection)
+        return self.model.from_db(DEFAULT_DB_ALIAS, self.names, values)
+
+
+@functools.cache
+def _insert_sql() -> tuple[str, list[Any], bool]:
+    fields = [f for f in Response._meta.concrete_fields if not f.primary_key]
+    returning = connection.features.can_return_columns_from_insert
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(Response._meta.db_table)} "  # noqa: S608
+        f"({', '.join(quote(f.column) for f in fields)}) VALUES ({_placeholders(len(fields))})"
+        + (f" RETURNING {quote(Response._meta.pk.column)}" if returning else "")
+    )
+    return sql, fields, returning
+
+
+def insert_response(response: Response) -> None:
+    """INSERT one response as `save()` would (the same values, defaults and constraints; no
+    model signal is connected to Response), without compiling the statement each time."""
+    sql, fields, returning = _insert_sql()
+    params = [f.get_db_prep_save(f.pre_save(response, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if returning:
+            response.pk = cursor.fetchone()[0]
+        else:  # pragma: no cover - SQLite before 3.35
+            response.pk = connection.ops.last_insert_id(
+                cursor, Response._meta.db_table, Response._meta.pk.column
+            )
+    response._state.adding = False
+    response._state.db = DEFAULT_DB_ALIAS
 
 
 # Published versions never change: their definitions are kept per process, so that the
 # usual call reads one small row per survey instead of its whole definition. The key holds the
 # publication time too: an id can be handed out again after a rolled-back transaction.
-_DEFINITIONS: dict[tuple[int, datetime], dict[str, Any]] = {}
+_DEFINITIONS: dict[tuple[int, str], dict[str, Any]] = {}
 _DEFINITIONS_KEPT = 500
 
 
+def load_definitions(keys: set[tuple[int, str]]) -> None:
+    """Read the definitions of these (version id, published_at) not kept yet, in one query."""
+    missing = {key for key in keys if key not in _DEFINITIONS}
+    if missing:
+        if len(_DEFINITIONS) > _DEFINITIONS_KEPT:
+            _DEFINITIONS.clear()
+            missing = set(keys)  # the caller reads every one of them next
+        rows = SurveyVersion.objects.filter(pk__in=[pk for pk, _at in missing]).order_by()
+        definitions = dict(rows.values_list("pk", "definition"))
+        for key in missing:
+            _DEFINITIONS[key] = definitions[key[0]]
+
+
+def _definition_key(pk: int, published_at: Any) -> tuple[int, str]:
+    # `published_at` as the database cursor gives it (a datetime, or text on SQLite when
+    # the column's type is unknown), as text: it only tells a reused id apart.
+    return pk, str(published_at)
+
+
+def published_definition(pk: int, published_at: Any) -> dict[str, Any]:
+    """A published version's definition, shared by every caller: never change it."""
+    key = _definition_key(pk, published_at)
+    if key not in _DEFINITIONS:
+        load_definitions({key})
+    return _DEFINITIONS[key]
+
+
 def _surveys(
-    organization: Any, ids: set[int]
+    organization: Any, ids: set[int], headers: list[tuple[Any, ...]]
 ) -> tuple[dict[int, Survey], dict[int, SurveyVersion]]:
-    """The surveys named (by id: only this organisation's) and their latest versions."""
+    """The surveys named (by id: only this organisation's) and their latest versions, from
+    the headers (id, published_at, survey id, number, touchpoint id) of their versions."""
     if not ids:
         return {}, {}
     surveys: dict[int, Survey] = {}
-    latest: dict[int, tuple[int, tuple[int, datetime]]] = {}  # survey -> (number, cache key)
-    headers = (
-        SurveyVersion.objects.filter(organization=organization, survey_id__in=ids)
-        .order_by()
-        .values_list("pk", "published_at", "survey_id", "number", "survey__touchpoint_id")
-    )
+    latest: dict[int, tuple[int, tuple[int, str]]] = {}  # survey -> (number, cache key)
+    ids = {i for i in ids if i in _ID_RANGE}
     for pk, published_at, survey_id, number, touchpoint_id in headers:
         surveys[survey_id] = Survey(pk=survey_id, touchpoint_id=touchpoint_id)
         if survey_id not in latest or number > latest[survey_id][0]:
-            latest[survey_id] = (number, (pk, published_at))
+            latest[survey_id] = (number, _definition_key(pk, published_at))
     if ids - set(surveys):  # unknown, or a draft never published: tell which
         drafts = Survey.objects.filter(organization=organization, pk__in=ids - set(surveys))
         for pk, touchpoint_id in drafts.order_by().values_list("pk", "touchpoint_id"):
             surveys[pk] = Survey(pk=pk, touchpoint_id=touchpoint_id)
-    missing = {key for _number, key in latest.values() if key not in _DEFINITIONS}
-    if missing:
-        if len(_DEFINITIONS) > _DEFINITIONS_KEPT:
-            _DEFINITIONS.clear()
-        rows = SurveyVersion.objects.filter(pk__in=[pk for pk, _at in missing]).order_by()
-        for pk, published_at, definition in rows.values_list("pk", "published_at", "definition"):
-            _DEFINITIONS[(pk, published_at)] = definition
+    load_definitions({key for _number, key in latest.values()})
     versions = {
         survey_id: SurveyVersion(
             pk=key[0], survey_id=survey_id, number=number, definition=_DEFINITIONS[key]
