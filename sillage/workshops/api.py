@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from sillage.workshops.access import get_workshop, visible_actions, visible_workshops
-from sillage.workshops.models import TeamAction
+from sillage.workshops.models import TeamAction, Workshop
 
 router = Router(tags=["workshops"])
 LIMIT = 500
@@ -96,14 +96,16 @@ def _workshop(w) -> dict:
 
 @router.get("/workshops", response=list[WorkshopOut])
 def list_workshops(request: HttpRequest):
-    return [_workshop(w) for w in _annotated(visible_workshops(request.auth))[:LIMIT]]
+    # GROUP BY queries ignore Meta.ordering: say it, so that every database lists alike.
+    workshops = _annotated(visible_workshops(request.auth)).order_by(*Workshop._meta.ordering)
+    return [_workshop(w) for w in workshops[:LIMIT]]
 
 
 @router.get("/workshops/{workshop_id}", response=WorkshopDetailOut)
 def get_workshop_detail(request: HttpRequest, workshop_id: int):
     workshop = get_workshop(request.auth, workshop_id)
     workshop = _annotated(type(workshop).objects.filter(pk=workshop.pk)).get()
-    ideas = workshop.ideas.annotate(n_votes=Count("votes"))
+    ideas = workshop.ideas.annotate(n_votes=Count("votes")).order_by("created_at", "id")
     return {
         **_workshop(workshop),
         "touchpoint_ids": sorted(workshop.touchpoints.values_list("pk", flat=True)),

@@ -234,7 +234,10 @@ def test_the_same_seed_gives_the_same_responses(settings):
 
     def snapshot():
         return list(
-            Response.objects.order_by("submitted_at", "unit__code", "touchpoint__code").values_list(
+            # A total order: two answers can share a minute, a unit and a touchpoint.
+            Response.objects.order_by(
+                "submitted_at", "unit__code", "touchpoint__code", "language", "comment", "nps"
+            ).values_list(
                 "organization__slug",
                 "unit__code",
                 "touchpoint__code",
