@@ -66,3 +66,19 @@ def browser_world(transactional_db):
     from sillage.accounts.tests.factories import build_world
 
     return build_world()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Browser tests drive a live server with several browsers at once. SQLite's in-memory
+    test database (shared cache) refuses a reader while another connection writes ("table is
+    locked"), with no busy timeout: use a file instead, as in production (WAL, busy timeout).
+    """
+    import tempfile
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        name = Path(tempfile.gettempdir()) / f"sillage-browser-tests-{os.getpid()}.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
