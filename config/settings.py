@@ -188,6 +188,10 @@ _TASK_BACKENDS = {
     "database": "django_tasks_db.backend.DatabaseBackend",
 }
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env.str("TASKS_BACKEND", default="immediate")]}}
+# Responses recorded one call at a time reach rollups, text analysis and alert rules in one
+# pass per window of this many seconds (per server process), not one by one. With a worker,
+# dashboards and alerts follow within about this delay plus the worker's polling interval.
+SILLAGE_FOLLOW_UP_DELAY = env.float("SILLAGE_FOLLOW_UP_DELAY", default=1.0)
 
 # Security: production hardening; `manage.py check --deploy` is clean with SILLAGE_ENV=production.
 SESSION_COOKIE_SECURE = PRODUCTION

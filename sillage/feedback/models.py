@@ -383,6 +383,10 @@ class Response(models.Model):
     contact_name = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
+    # Set when the row is written one call at a time (a public page, the API): the apps that
+    # build on responses hear of it in the next coalesced pass (`hooks.follow_up_pending`),
+    # which clears it. Imports and the demo tell the listeners in one batch and leave it unset.
+    follow_up_pending = models.BooleanField(default=False, editable=False)
     import_job = models.ForeignKey(
         "ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -413,6 +417,10 @@ class Response(models.Model):
                 fields=["organization", "unit", "submitted_at"], name="response_unit_time"
             ),
             models.Index(fields=["organization", "submitted_at"], name="response_org_time"),
+            # Small at any time: only the responses whose follow-up pass has not run yet.
+            models.Index(
+                fields=["id"], condition=Q(follow_up_pending=True), name="response_follow_up"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -127,6 +127,7 @@ def response_create(
         contact_name=validated.contact_name,
         contact_email=validated.contact_email,
         contact_phone=validated.contact_phone,
+        follow_up_pending=True,
     )
     try:
         with transaction.atomic():
@@ -135,7 +136,7 @@ def response_create(
                 Invitation.objects.filter(pk=invitation.pk).update(
                     status=InvitationStatus.ANSWERED, answered_at=response.received_at
                 )
-            hooks.responses_recorded([response.pk])
+            hooks.responses_flagged()
     except IntegrityError:
         if invitation is not None and Response.objects.filter(invitation=invitation).exists():
             raise AlreadyAnswered from None

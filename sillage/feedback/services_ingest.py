@@ -203,12 +203,15 @@ def _write(
     if checker.errors:
         raise IngestError(checker.errors)
     new = [p.response for p in plans if p.response is not None]
+    for response in new:
+        response.follow_up_pending = True
     if len(new) == 1:
         insert_response(new[0])
         created = new
     else:
         created = Response.objects.bulk_create(new, batch_size=MAX_BATCH)
-    hooks.responses_recorded(r.pk for r in created)
+    if created:
+        hooks.responses_flagged()
     outcomes: list[Ingested] = []
     for item, plan in zip(items, plans, strict=True):
         external_id = item.external_id if item is not None else None

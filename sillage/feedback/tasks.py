@@ -23,3 +23,11 @@ def notify_listeners(
 
     hooks.notify(response_ids=response_ids, import_job_id=import_job_id)
     return len(response_ids or ())
+
+
+@task()
+def follow_up_responses() -> int:
+    """The coalesced pass: tell the listeners of every response flagged `follow_up_pending`."""
+    from sillage.feedback import hooks
+
+    return hooks.follow_up_pending()

@@ -26,3 +26,12 @@ def resume_stale_imports(now: datetime) -> int:
     from sillage.feedback.importing.services import import_resume_stale
 
     return import_resume_stale(now=now)
+
+
+@tick_job
+def follow_up_responses(now: datetime) -> int:
+    """Responses still flagged for follow-up (their queued pass was lost with its worker, or
+    no worker runs): hand them to the listeners now."""
+    from sillage.feedback.hooks import follow_up_pending
+
+    return follow_up_pending()
