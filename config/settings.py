@@ -103,6 +103,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'sillage.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, with writers queued on a lock file (sillage/db/sqlite3/base.py).
+    DATABASES["default"]["ENGINE"] = "sillage.db.sqlite3"
+    # Tests: an in-memory database per process, as for Django's own engine name (which
+    # pytest-django's parallel runs recognise; it would give this one a file).
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on the busy
         # timeout instead of failing with "database is locked" on lock upgrade.

@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from sillage.accounts.models import Organization
+from sillage.db.rows import column_index, insert_rows, row_values
 from sillage.feedback.models import Response
 from sillage.textai.engines.base import CommentAnalysis as Result
 from sillage.textai.engines.base import Engine, ThemeSpec
@@ -207,6 +208,33 @@ def _sentences(result: Result) -> list[dict]:
     ]  # fmt: skip
 
 
+ANALYSIS_FIELDS = (
+    "unit", "touchpoint", "day", "submitted_at", "nps", "engine", "engine_version", "language",
+    "sentiment", "score", "sentences", "analysed_at",
+)  # fmt: skip
+
+
+def _analysis(
+    organization: Organization, engine: Engine, row: Response, result: Result, now: datetime
+) -> CommentAnalysis:
+    return CommentAnalysis(
+        organization=organization,
+        response_id=row.pk,
+        unit_id=row.unit_id,
+        touchpoint_id=row.touchpoint_id,
+        day=_local_day(row.submitted_at, organization),
+        submitted_at=row.submitted_at,
+        nps=row.nps,
+        engine=engine.name,
+        engine_version=engine.version,
+        language=result.language,
+        sentiment=result.sentiment,
+        score=round(float(result.score), 4),
+        sentences=_sentences(result),
+        analysed_at=now,
+    )
+
+
 def _store(
     organization: Organization,
     engine: Engine,
@@ -214,43 +242,62 @@ def _store(
     results: Sequence[Result],
     themes: dict[str, int],
 ) -> set[date]:
-    """Write a batch's analyses; returns the local days whose rollups they change."""
+    """Write a batch's analyses; returns the local days whose rollups they change.
+
+    The rows are built and their database values prepared before the transaction: on SQLite
+    it holds the database's only write lock, which survey answers arriving meanwhile wait
+    for. Inside, what people corrected is read and applied, then the rows are written."""
     now = timezone.now()
     ids = [r.pk for r in rows]
+    fresh = {
+        row.pk: _analysis(organization, engine, row, result, now)
+        for row, result in zip(rows, results, strict=True)
+    }
+    values = {pk: row_values(analysis) for pk, analysis in fresh.items()}
+    # The engine's themes, their analysis id filled in once known.
+    analysis_slot = column_index(CommentTheme, "analysis_id")
+    candidate_links = []
+    for row, result in zip(rows, results, strict=True):
+        for match in result.themes:
+            theme_id = themes.get(match.code)
+            if theme_id is not None:
+                link = CommentTheme(
+                    organization=organization,
+                    theme_id=theme_id,
+                    evidence=list(dict.fromkeys(match.evidence)),
+                    source=ThemeSource.ENGINE,
+                )
+                candidate_links.append((row.pk, theme_id, row_values(link)))
     with transaction.atomic():
         existing = {a.response_id: a for a in CommentAnalysis.objects.filter(response_id__in=ids)}
         kept = _corrections(ids, themes)
         old_days = {a.day for a in existing.values()}
         new, changed = [], []
-        for row, result in zip(rows, results, strict=True):
-            analysis = existing.get(row.pk) or CommentAnalysis(
-                organization=organization, response_id=row.pk
-            )
-            analysis.unit_id = row.unit_id
-            analysis.touchpoint_id = row.touchpoint_id
-            analysis.day = _local_day(row.submitted_at, organization)
-            analysis.submitted_at = row.submitted_at
-            analysis.nps = row.nps
-            analysis.engine, analysis.engine_version = engine.name, engine.version
-            analysis.language = result.language
-            if row.pk in kept.sentiment:
-                analysis.sentiment = kept.sentiment[row.pk]
-                analysis.sentiment_corrected = True
+        for pk in ids:
+            analysis = existing.get(pk)
+            if analysis is None:
+                analysis = fresh[pk]
+                new.append(analysis)
             else:
-                analysis.sentiment = result.sentiment
-            analysis.score = round(float(result.score), 4)
-            analysis.sentences = _sentences(result)
-            analysis.analysed_at = now
-            (changed if analysis.pk else new).append(analysis)
-        CommentAnalysis.objects.bulk_create(new, batch_size=500)
+                for name in ANALYSIS_FIELDS:
+                    setattr(analysis, name, getattr(fresh[pk], name))
+                changed.append(analysis)
+            if pk in kept.sentiment:
+                analysis.sentiment = kept.sentiment[pk]
+                analysis.sentiment_corrected = True
+                values[pk] = row_values(analysis)
+        insert_rows(CommentAnalysis, [values[a.response_id] for a in new])
+        if new:
+            created = CommentAnalysis.objects.filter(
+                response_id__in=[a.response_id for a in new]
+            ).values_list("response_id", "pk")
+            for response_id, pk in created:
+                fresh[response_id].pk = pk
+                fresh[response_id]._state.adding = False
         if changed:
             CommentAnalysis.objects.bulk_update(
-                changed,
-                ["unit", "touchpoint", "day", "submitted_at", "nps", "engine", "engine_version",
-                 "language", "sentiment", "score", "sentences", "sentiment_corrected",
-                 "analysed_at"],
-                batch_size=500,
-            )  # fmt: skip
+                changed, [*ANALYSIS_FIELDS, "sentiment_corrected"], batch_size=500
+            )
         analyses = {a.response_id: a for a in [*new, *changed]}
         CommentTheme.objects.filter(
             analysis__in=[a.pk for a in changed], source=ThemeSource.ENGINE
@@ -261,24 +308,13 @@ def _store(
             ).values_list("analysis_id", "theme_id")
         )
         links = []
-        for row, result in zip(rows, results, strict=True):
-            analysis = analyses[row.pk]
-            for match in result.themes:
-                theme_id = themes.get(match.code)
-                if theme_id is None or (row.pk, theme_id) in kept.removed:
-                    continue
-                if (analysis.pk, theme_id) in manual:
-                    continue
-                links.append(
-                    CommentTheme(
-                        organization=organization,
-                        analysis=analysis,
-                        theme_id=theme_id,
-                        evidence=list(dict.fromkeys(match.evidence)),
-                        source=ThemeSource.ENGINE,
-                    )
-                )
-        CommentTheme.objects.bulk_create(links, batch_size=500, ignore_conflicts=True)
+        for pk, theme_id, link_values in candidate_links:
+            analysis = analyses[pk]
+            if (pk, theme_id) in kept.removed or (analysis.pk, theme_id) in manual:
+                continue
+            link_values[analysis_slot] = analysis.pk
+            links.append(link_values)
+        insert_rows(CommentTheme, links, ignore_conflicts=True)
     return old_days | {a.day for a in analyses.values()}
 
 
