@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 _WORD = re.compile(r"\w+")
@@ -40,17 +40,24 @@ def parse_keywords(raw: str) -> list[tuple[tuple[str, ...], bool]]:
     return result
 
 
-def keywords_match(keywords: list[tuple[tuple[str, ...], bool]], text_words: list[str]) -> bool:
+def keywords_match(keywords: Sequence[tuple[tuple[str, ...], bool]], text_words: list[str]) -> bool:
     if not keywords or not text_words:
         return False
+    vocabulary: set[str] | None = None  # the comment's distinct words, for one-word keywords
     for parts, prefix in keywords:
-        size = len(parts)
+        if len(parts) == 1:
+            if vocabulary is None:
+                vocabulary = set(text_words)
+            word = parts[0]
+            if word in vocabulary or (prefix and any(w.startswith(word) for w in vocabulary)):
+                return True
+            continue
+        size, head, tail = len(parts), parts[:-1], parts[-1]
         for start in range(len(text_words) - size + 1):
-            window = text_words[start : start + size]
-            if window[:-1] != list(parts[:-1]):
+            if tuple(text_words[start : start + size - 1]) != head:
                 continue
-            last = window[-1]
-            if last == parts[-1] or (prefix and last.startswith(parts[-1])):
+            last = text_words[start + size - 1]
+            if last == tail or (prefix and last.startswith(tail)):
                 return True
     return False
 
@@ -79,7 +86,7 @@ class CompiledRule:
         if self.keywords:
             if text_words is None:
                 text_words = words(row.get("comment") or "")
-            if not keywords_match(list(self.keywords), text_words):
+            if not keywords_match(self.keywords, text_words):
                 return False
         # A rule with no condition at all would match everything: it matches nothing.
         return bool(self.ranges or self.keywords or self.journey_id or self.touchpoint_id)

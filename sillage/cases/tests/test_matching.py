@@ -57,3 +57,9 @@ def test_keywords_separated_by_lines_commas_and_semicolons():
 def test_no_keywords_or_empty_comment_match_nothing():
     assert not matches("", "fraude")
     assert not matches("fraude", "")
+
+
+def test_several_words_with_a_star_on_the_last():
+    assert matches("service cli*", "Le service clientèle ne rappelle jamais")
+    assert not matches("service cli*", "Le service était bon, la clientèle nombreuse")
+    assert matches("mise en demeure", "Je vous envoie une mise en demeure")
