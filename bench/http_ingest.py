@@ -120,10 +120,22 @@ def main() -> None:
         help="database: follow-up work (rollups…) queued for a `db_worker` running beside "
         "gunicorn, as in production; immediate: run inside each request",
     )
+    parser.add_argument(
+        "--in-process",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also time N requests of each kind in one process (Django's test client, real "
+        "commits): the CPU a request costs without HTTP server, network or neighbours",
+    )
     parser.add_argument("--fixture", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--time-requests", metavar="FIXTURE", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.fixture:
         print(json.dumps(make_fixture()))
+        return
+    if args.time_requests:
+        time_requests(json.loads(args.time_requests), args.in_process)
         return
     for tool in ("wrk", str(GUNICORN)):
         if subprocess.run(["which", tool], capture_output=True).returncode:  # noqa: S607
@@ -251,6 +263,14 @@ def run_database(database: str, url: str, workdir: Path, args: argparse.Namespac
         if worker is not None:
             worker.terminate()
             worker.wait(timeout=30)
+    # After the runs, so that their rows wait for no follow-up during the ceiling's run.
+    if args.in_process:
+        timed = subprocess.run(
+            [str(PYTHON), __file__, "--time-requests", json.dumps(fixture),
+             "--in-process", str(args.in_process)],
+            cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        print(timed.stdout, end="")
     print()
 
 
@@ -421,6 +441,57 @@ def form_body(base: str, token: str) -> str | None:
         return None
     answers = {"nps": "9", "liked": "Service rapide et courtois.", "csat": "5"}
     return urlencode({**fields.hidden, **answers}).replace('"', "%22")
+
+
+def time_requests(fixture: dict[str, Any], count: int) -> None:
+    """Run in a child process: CPU per request in this one process, each request committed."""
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    client = Client()
+    page = client.get(f"/s/{fixture['link_token']}").content.decode()
+    fields = FormFields()
+    fields.feed(page)
+    from urllib.parse import urlencode
+
+    form = urlencode({**fields.hidden, "nps": "9", "liked": "Service rapide et courtois.",
+                      "csat": "5"})  # fmt: skip
+
+    def healthz(i: int) -> int:
+        return client.get("/healthz").status_code
+
+    def api(i: int) -> int:
+        body = json.dumps({
+            "survey_id": fixture["survey"], "unit": fixture["unit"],
+            "touchpoint": fixture["touchpoint"], "external_id": f"in-process-{i}",
+            "answers": {"nps": 9, "liked": "Service rapide et courtois."},
+        })  # fmt: skip
+        return client.post(
+            "/api/v1/responses", body, content_type="application/json",
+            headers={"Authorization": f"Bearer {fixture['token']}"},
+        ).status_code  # fmt: skip
+
+    def form_post(i: int) -> int:
+        return client.post(
+            f"/s/{fixture['link_token']}", form,
+            content_type="application/x-www-form-urlencoded",
+        ).status_code  # fmt: skip
+
+    print(f"  in one process ({count} requests each, best of 3 series, CPU per request):")
+    for label, call in (("GET /healthz", healthz), ("POST /api/v1/responses", api),
+                        ("POST /s/<token>", form_post)):  # fmt: skip
+        best = float("inf")
+        for series in range(4):  # the first warms up
+            started = time.process_time()
+            for i in range(count):
+                status = call(series * count + i)
+                if status not in (200, 201, 303):
+                    sys.exit(f"{label}: HTTP {status}")
+            if series:
+                best = min(best, (time.process_time() - started) / count)
+        print(f"  {label:<32} {1000 * best:>8.2f} ms")
 
 
 def make_fixture() -> dict[str, Any]:

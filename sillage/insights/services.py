@@ -1,12 +1,12 @@
 """Keeping rollups in step with responses: the hooks other apps call, and the rebuild.
 
-How they are reached: feedback calls `hooks.responses_recorded(ids)` and
-`hooks.import_committed(job_id)` after commit (a page, the API, an import, the demo);
-`listeners.py`, registered in InsightsConfig.ready(), enqueues the tasks that call
-`rollups_refresh_responses` and `rollups_refresh_import`. After deletions or a change of the
-organisation's time zone, call `rollups_refresh_days` or `rollups_rebuild` (tasks.py has
-tasks for both). The periodic `sillage_tick` job (tick.py) catches anything a hook missed
-within a minute.
+How they are reached: feedback's hooks (feedback/hooks.py) tell `listeners.py`, registered in
+InsightsConfig.ready(), in a background task after commit: responses recorded one at a time
+(a page, the API) in one coalesced pass per second, a batch (the demo) at once, an import by
+its job id; the listeners call `rollups_refresh_responses` and `rollups_refresh_import`.
+After deletions or a change of the organisation's time zone, call `rollups_refresh_days`
+or `rollups_rebuild` (tasks.py has tasks for both). The periodic `sillage_tick` job
+(tick.py) catches anything a hook missed within a minute.
 """
 
 from __future__ import annotations

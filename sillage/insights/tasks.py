@@ -1,7 +1,8 @@
 """Background work of insights: refreshing rollups. Tasks take ids, re-read the rows, and are
 safe to run twice (a refresh recomputes whole days from the raw responses).
 
-New responses reach `listeners.on_responses_recorded` inside feedback's `notify_listeners` task."""
+New responses reach `listeners.on_responses_recorded` inside feedback's background tasks
+(`follow_up_responses`, `notify_listeners`)."""
 
 from __future__ import annotations
 
