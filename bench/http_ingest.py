@@ -121,6 +121,13 @@ def main() -> None:
         "gunicorn, as in production; immediate: run inside each request",
     )
     parser.add_argument(
+        "--worker-nice",
+        type=int,
+        default=0,
+        metavar="N",
+        help="run the task worker under `nice -n N`, below the web server's priority",
+    )
+    parser.add_argument(
         "--in-process",
         type=int,
         default=0,
@@ -228,8 +235,9 @@ def run_database(database: str, url: str, workdir: Path, args: argparse.Namespac
     )
     worker = None
     if args.tasks == "database":
+        niced = ["nice", "-n", str(args.worker_nice)] if args.worker_nice else []
         worker = subprocess.Popen(
-            [str(PYTHON), "manage.py", "db_worker", "--interval", "0.5"],
+            [*niced, str(PYTHON), "manage.py", "db_worker", "--interval", "0.5"],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -246,7 +254,9 @@ def run_database(database: str, url: str, workdir: Path, args: argparse.Namespac
         cpu = CpuMeter(server.pid, worker.pid if worker else None)
         result = wrk(args, base, workdir / "api.lua", lua)
         rows = counter.settled("api", before, result)
+        follow_up = counter.follow_up()  # the worker's CPU is read once it has caught up
         report("POST /api/v1/responses", result, ceiling, rows, cpu.per_request(result))
+        print(f"  {'':<32} {follow_up}")
         form = form_body(base, fixture["link_token"])
         if form is None:
             print("  POST /s/<token>: TODO — the public survey page does not answer yet")
@@ -256,7 +266,9 @@ def run_database(database: str, url: str, workdir: Path, args: argparse.Namespac
             cpu = CpuMeter(server.pid, worker.pid if worker else None)
             result = wrk(args, base, workdir / "form.lua", lua)
             rows = counter.settled("link", before, result)
+            follow_up = counter.follow_up()
             report("POST /s/<token> (public form)", result, ceiling, rows, cpu.per_request(result))
+            print(f"  {'':<32} {follow_up}")
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -397,6 +409,32 @@ class RowCounter:
 
     def count(self, source: str) -> int:
         return self.rows(source)[0]
+
+    PENDING = "SELECT count(*) FROM feedback_response WHERE follow_up_pending"
+
+    def pending(self) -> int:
+        """Responses whose follow-up (rollups, text analysis, alert rules) has not run yet."""
+        if self.url.startswith("sqlite:///"):
+            with contextlib.closing(sqlite3.connect(self.url.removeprefix("sqlite:///"))) as db:
+                return db.execute(self.PENDING).fetchone()[0]
+        import psycopg
+
+        with psycopg.connect(self.url.replace("postgres://", "postgresql://")) as db:
+            return db.execute(self.PENDING).fetchone()[0]
+
+    def follow_up(self, timeout: float = 300) -> str:
+        """How many responses still wait for their follow-up at the bell, and how long the
+        worker takes to catch up."""
+        started = time.monotonic()
+        waiting = self.pending()
+        left = waiting
+        while left and time.monotonic() - started < timeout:
+            time.sleep(0.5)
+            left = self.pending()
+        took = time.monotonic() - started
+        if left:
+            return f"follow-up: {waiting} waiting at the bell, {left} still after {took:.0f} s"
+        return f"follow-up: {waiting} waiting at the bell, all done {took:.1f} s later"
 
     def settled(self, source: str, before: int, result: dict[str, float]) -> str:
         time.sleep(1)  # let the requests wrk abandoned at the bell finish

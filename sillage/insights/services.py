@@ -31,6 +31,9 @@ def rollups_refresh_days(*, organization: Organization, days: Iterable[date]) ->
 # each day (a demo load, a back-fill through the API).
 BULK_DAYS = 31
 ID_CHUNK = 5_000  # SQLite accepts at most 32,766 parameters in a statement
+# Comments of batches up to this size are indexed ahead of their days' refresh (see
+# rollups.index_verbatims); a larger batch (the demo, many days) goes through the rebuild.
+VERBATIMS_AHEAD = 5_000
 
 
 def rollups_refresh_responses(*, response_ids: Iterable[int]) -> int:
@@ -39,8 +42,11 @@ def rollups_refresh_responses(*, response_ids: Iterable[int]) -> int:
     ids = list(response_ids)
     by_org: dict[int, set[date]] = {}
     for start in range(0, len(ids), ID_CHUNK):
-        for org_id, days in rollups.days_of_responses(ids[start : start + ID_CHUNK]).items():
+        chunk = ids[start : start + ID_CHUNK]
+        for org_id, days in rollups.days_of_responses(chunk).items():
             by_org.setdefault(org_id, set()).update(days)
+        if len(ids) <= VERBATIMS_AHEAD:
+            rollups.index_verbatims(chunk)
     organizations = Organization.objects.in_bulk(list(by_org))
     refreshed = 0
     for org_id, days in by_org.items():

@@ -117,6 +117,22 @@ def test_the_response_task_refreshes_its_day_and_is_safe_to_run_twice(world):
 
 
 @pytest.mark.django_db
+def test_comments_are_indexed_ahead_of_the_refresh_and_only_once(world):
+    """The coalesced pass folds new comments before the day's refresh (outside its
+    transaction); indexing again, or the refresh after it, leaves one row per comment."""
+    said = add_response(world.org, world.b1, at(2025, 3, 5), nps=3, comment="Déçu du délai")
+    silent = add_response(world.org, world.b1, at(2025, 3, 5), nps=9, comment="")
+    assert rollups.index_verbatims([said.pk, silent.pk]) == 1
+    assert list(VerbatimIndex.objects.values_list("response_id", "folded")) == [
+        (said.pk, " decu du delai ")
+    ]
+    assert rollups.index_verbatims([said.pk]) == 1  # already there: left as it is
+    refresh_rollups_for_responses.call(response_ids=[said.pk, silent.pk])
+    assert VerbatimIndex.objects.count() == 1
+    assert UnitDayRollup.objects.get().comments == 1
+
+
+@pytest.mark.django_db
 def test_a_response_on_a_month_boundary_counts_in_the_organisations_local_month(world):
     scope = scope_of(world, world.admin)
     # 23:30 in Toronto on 31 January is 04:30 UTC on 1 February: January, locally.
