@@ -111,7 +111,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15, help="length of each wrk run")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--server-threads",
+        type=int,
+        default=1,
+        metavar="N",
+        help="threads per gunicorn worker: 1, sync workers; more, gthread workers",
+    )
     parser.add_argument("--only", choices=["sqlite", "postgres"], help="one database only")
     parser.add_argument(
         "--tasks",
@@ -149,7 +156,7 @@ def main() -> None:
             sys.exit(f"{tool} is missing (wrk: apt-get install -y wrk)")
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
     print(
-        f"gunicorn: {args.workers} sync workers; wrk: {args.threads} threads, "
+        f"gunicorn: {args.workers} {worker_kind(args)} workers; wrk: {args.threads} threads, "
         f"{args.connections} connections, {args.seconds} s per run\n"
     )
     with tempfile.TemporaryDirectory(prefix="sillage-bench-") as work:
@@ -162,6 +169,12 @@ def main() -> None:
                 print(f"{database}: not reachable, skipped\n")
                 continue
             run_database(database, url, workdir, args)
+
+
+def worker_kind(args: argparse.Namespace) -> str:
+    if args.server_threads == 1:
+        return "sync"
+    return f"gthread ({args.server_threads} threads each)"
 
 
 def prepare_database(database: str, workdir: Path) -> str | None:
@@ -226,7 +239,8 @@ def run_database(database: str, url: str, workdir: Path, args: argparse.Namespac
             str(GUNICORN),
             "config.wsgi:application",
             f"--workers={args.workers}",
-            "--worker-class=sync",
+            f"--worker-class={'sync' if args.server_threads == 1 else 'gthread'}",
+            f"--threads={args.server_threads}",
             f"--bind=127.0.0.1:{port}",
             "--log-level=warning",
         ],
