@@ -92,7 +92,7 @@ class BaseWriter:
     as_text = False  # SQLite wants datetimes as text
 
     def prepare(self, records: list[Record]) -> list[tuple[Any, ...]]:
-        """The database rows of these records (pure Python: may run in the reader thread)."""
+        """The database rows of these records (pure Python, no database access)."""
         return self.rows(records, self.as_text)
 
     def write(self, records: list[Record]) -> None:

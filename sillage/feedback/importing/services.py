@@ -47,7 +47,6 @@ from sillage.feedback.importing.validate import (
     RowChecker,
     ScanResult,
     Settings,
-    in_background,
     scan,
 )
 from sillage.feedback.models import (
@@ -480,7 +479,7 @@ def _write_staged(
     if not _refs_still_exist(job):
         raise _Rollback
     prepared = map(writer.prepare, staged_chunks(job.file.storage, job.options["staged"]))
-    for rows in in_background(prepared):
+    for rows in prepared:
         writer.write_prepared(rows)
         result.written += len(rows)
         progress(result.written)

@@ -13,6 +13,7 @@ database's unique constraint; either rolls the whole commit back.
 from __future__ import annotations
 
 import marshal
+import struct
 import tempfile
 from collections.abc import Iterator
 from typing import IO, Any
@@ -23,6 +24,12 @@ from django.core.files.storage import Storage
 from sillage.feedback.importing.validate import Record
 
 SUFFIX = ".checked"
+# Each chunk is framed (its length, then its marshal bytes) and read back with one `read` and
+# one `marshal.loads`: `marshal.load` on a file asks the file for every value it reads, which
+# made reading the chunks a fifth of the commit. Files staged before the frames (no magic
+# header) are still read.
+MAGIC = b"SILLAGE-STAGED-2\n"
+FRAME = struct.Struct("<Q")
 
 
 def _raw(handle: Any) -> Any:
@@ -36,6 +43,7 @@ class StagingWriter:
 
     def __init__(self) -> None:
         self.tmp: IO[bytes] = tempfile.TemporaryFile(prefix="sillage-staged-")
+        self.tmp.write(MAGIC)
         self.written = 0
         self.units: set[int] = set()
         self.touchpoints: set[int] = set()
@@ -50,7 +58,9 @@ class StagingWriter:
 
     def write(self, records: list[Record]) -> None:
         rows = records if type(records) is list else list(records)
-        marshal.dump(rows, self.tmp)
+        blob = marshal.dumps(rows)
+        self.tmp.write(FRAME.pack(len(blob)))
+        self.tmp.write(blob)
         self.written += len(rows)
         self.units.update(r[1] for r in records)
         self.touchpoints.update(r[2] for r in records if r[2] is not None)
@@ -75,11 +85,16 @@ class StagingWriter:
 
 def staged_chunks(storage: Storage, name: str) -> Iterator[list[tuple[Any, ...]]]:
     """The staged rows, one chunk at a time (memory holds one chunk)."""
+    # Written by StagingWriter only, under a name kept in the job: not user input.
     with storage.open(name, "rb") as handle:
         raw = _raw(handle)
-        while True:
-            try:
-                # Written by StagingWriter only, under a name kept in the job: not user input.
-                yield marshal.load(raw)  # noqa: S302
-            except EOFError:
-                return
+        if raw.read(len(MAGIC)) != MAGIC:
+            raw.seek(0)
+            while True:
+                try:
+                    yield marshal.load(raw)  # noqa: S302
+                except EOFError:
+                    return
+        while header := raw.read(FRAME.size):
+            (size,) = FRAME.unpack(header)
+            yield marshal.loads(raw.read(size))  # noqa: S302
