@@ -286,7 +286,9 @@ def _store(
                 analysis.sentiment = kept.sentiment[pk]
                 analysis.sentiment_corrected = True
                 values[pk] = row_values(analysis)
-        insert_rows(CommentAnalysis, [values[a.response_id] for a in new])
+        # Two passes over the same responses at once (two workers) both find them new: the
+        # first insert stands, the second is ignored, and both go on with the stored row.
+        insert_rows(CommentAnalysis, [values[a.response_id] for a in new], ignore_conflicts=True)
         if new:
             created = CommentAnalysis.objects.filter(
                 response_id__in=[a.response_id for a in new]

@@ -97,3 +97,19 @@ def test_rollups_count_each_theme_and_the_totals_with_nps(world, fake_engine):
     totals = ThemeDayRollup.objects.filter(organization=world.org, theme=None)
     assert sum(r.n for r in totals) == 3
     assert sum(r.negative for r in totals) == 1
+
+
+def test_a_second_pass_storing_the_same_analysis_at_once_is_ignored(world, fake_engine):
+    """Two workers analysing the same new comment both insert its analysis: the second
+    insert is ignored, not an error (one analysis per response)."""
+    from sillage.db.rows import insert_rows, row_values
+
+    response = comment(world.org, world.b1, "Attente trop longue au comptoir", nps=3)
+    processing.analyse_responses(organization=world.org, response_ids=[response.pk])
+    stored = CommentAnalysis.objects.get(response=response)
+    twin = CommentAnalysis.objects.get(pk=stored.pk)
+    twin.pk, twin.sentiment = None, "positive"
+    insert_rows(CommentAnalysis, [row_values(twin)], ignore_conflicts=True)
+    assert list(CommentAnalysis.objects.values_list("response_id", "sentiment")) == [
+        (response.pk, "negative")
+    ]
