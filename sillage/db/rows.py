@@ -4,8 +4,10 @@
 dozen columns that is tens of milliseconds of Python, which on SQLite is spent holding the
 database's only write lock. Here the values are prepared as `save()` would (each field's
 `pre_save` and `get_db_prep_save`), ideally before the transaction begins, and written with
-one `executemany` of a statement built once per model. No ids come back: callers that need
-them read them by a natural key. No model signal is sent (none is connected to these models).
+one `executemany` of a statement built once per model. No ids come back from `insert_rows`
+(callers that need them read them by a natural key); `insert_sql(..., returning=True)` gives
+one row's id (the API's and public pages' single response). No model signal is sent (none is
+connected to these models).
 """
 
 from __future__ import annotations
@@ -23,14 +25,24 @@ def _fields(model: type[models.Model]) -> tuple[models.Field, ...]:
     return tuple(f for f in model._meta.concrete_fields if not f.primary_key)
 
 
+def insert_sql(
+    model: type[models.Model], *, ignore_conflicts: bool = False, returning: bool = False
+) -> str:
+    """The INSERT of one row of `row_values`; `returning`: its id comes back, where the
+    database can say it (`connection.features.can_return_columns_from_insert`)."""
+    return _sql(model, connection.vendor, ignore_conflicts, returning)
+
+
 @functools.cache
-def _sql(model: type[models.Model], vendor: str, ignore_conflicts: bool) -> str:
+def _sql(model: type[models.Model], vendor: str, ignore_conflicts: bool, returning: bool) -> str:
     fields = _fields(model)
     quote = connection.ops.quote_name
     on_conflict = OnConflict.IGNORE if ignore_conflicts else None
     columns = ", ".join(quote(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     suffix = connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None)
+    if returning and connection.features.can_return_columns_from_insert:
+        suffix += f" RETURNING {quote(model._meta.pk.column)}"
     return (
         f"{connection.ops.insert_statement(on_conflict=on_conflict)} "
         f"{quote(model._meta.db_table)} ({columns}) VALUES ({marks}) {suffix}"
@@ -55,4 +67,4 @@ def insert_rows(
     if not rows:
         return
     with connection.cursor() as cursor:
-        cursor.executemany(_sql(model, connection.vendor, ignore_conflicts), rows)
+        cursor.executemany(insert_sql(model, ignore_conflicts=ignore_conflicts), rows)

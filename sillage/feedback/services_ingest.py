@@ -13,7 +13,6 @@ one query for the whole batch, and the new rows are inserted in one transaction.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from sillage.accounts.models import Membership, Unit
 from sillage.accounts.scope import Scope
+from sillage.db.rows import insert_sql, row_values
 from sillage.feedback import hooks
 from sillage.feedback.definition import LONG_TEXT_MAX, Validated, validate_answers
 from sillage.feedback.models import (
@@ -386,27 +386,12 @@ class SqlColumns:
         return self.model.from_db(DEFAULT_DB_ALIAS, self.names, values)
 
 
-@functools.cache
-def _insert_sql() -> tuple[str, list[Any], bool]:
-    fields = [f for f in Response._meta.concrete_fields if not f.primary_key]
-    returning = connection.features.can_return_columns_from_insert
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(Response._meta.db_table)} "  # noqa: S608
-        f"({', '.join(quote(f.column) for f in fields)}) VALUES ({_placeholders(len(fields))})"
-        + (f" RETURNING {quote(Response._meta.pk.column)}" if returning else "")
-    )
-    return sql, fields, returning
-
-
 def insert_response(response: Response) -> None:
     """INSERT one response as `save()` would (the same values, defaults and constraints; no
     model signal is connected to Response), without compiling the statement each time."""
-    sql, fields, returning = _insert_sql()
-    params = [f.get_db_prep_save(f.pre_save(response, True), connection) for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        if returning:
+        cursor.execute(insert_sql(Response, returning=True), row_values(response))
+        if connection.features.can_return_columns_from_insert:
             response.pk = cursor.fetchone()[0]
         else:  # pragma: no cover - SQLite before 3.35
             response.pk = connection.ops.last_insert_id(
