@@ -197,6 +197,9 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env.str("TASKS_BACKEND", default=
 # pass per window of this many seconds (per server process), not one by one. With a worker,
 # dashboards and alerts follow within about this delay plus the worker's polling interval.
 SILLAGE_FOLLOW_UP_DELAY = env.float("SILLAGE_FOLLOW_UP_DELAY", default=1.0)
+# With a worker, a day's rollups are recomputed at most once per this many seconds (per
+# worker process): a busy day costs one recompute per interval, not one per pass.
+SILLAGE_ROLLUP_INTERVAL = env.float("SILLAGE_ROLLUP_INTERVAL", default=5.0)
 
 # Security: production hardening; `manage.py check --deploy` is clean with SILLAGE_ENV=production.
 SESSION_COOKIE_SECURE = PRODUCTION

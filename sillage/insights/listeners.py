@@ -14,10 +14,11 @@ def refresh_rollups_for_responses(*, response_ids: list[int]) -> int:
 
 
 def on_responses_recorded(response_ids: list[int]) -> None:
-    """Listeners already run in a background task (feedback's hooks): refresh right here."""
+    """Listeners already run in a background task (feedback's hooks): refresh right here, a
+    busy day at most once per `SILLAGE_ROLLUP_INTERVAL` (see spacing.py)."""
     from sillage.insights.services import rollups_refresh_responses
 
-    rollups_refresh_responses(response_ids=list(response_ids))
+    rollups_refresh_responses(response_ids=list(response_ids), spaced=True)
 
 
 def on_import_committed(import_job_id: int) -> None:

@@ -20,6 +20,8 @@ from sillage.accounts.models import Organization
 from sillage.feedback.models import Response
 from sillage.insights import rollups
 from sillage.insights.rollups import Log, RebuildResult
+from sillage.insights.spacing import DaySpacing
+from sillage.insights.tasks import refresh_rollups
 
 
 def rollups_refresh_days(*, organization: Organization, days: Iterable[date]) -> int:
@@ -34,11 +36,14 @@ ID_CHUNK = 5_000  # SQLite accepts at most 32,766 parameters in a statement
 # Comments of batches up to this size are indexed ahead of their days' refresh (see
 # rollups.index_verbatims); a larger batch (the demo, many days) goes through the rebuild.
 VERBATIMS_AHEAD = 5_000
+_SPACING = DaySpacing(refresh_rollups)
 
 
-def rollups_refresh_responses(*, response_ids: Iterable[int]) -> int:
+def rollups_refresh_responses(*, response_ids: Iterable[int], spaced: bool = False) -> int:
     """Recompute the days these responses (and their invitations) belong to; returns how
-    many days were recomputed."""
+    many days were recomputed now. `spaced` (the follow-up of new answers, in a worker): a
+    day recomputed less than `SILLAGE_ROLLUP_INTERVAL` seconds ago is left to one refresh
+    queued for the interval's end (see spacing.py)."""
     ids = list(response_ids)
     by_org: dict[int, set[date]] = {}
     for start in range(0, len(ids), ID_CHUNK):
@@ -56,6 +61,8 @@ def rollups_refresh_responses(*, response_ids: Iterable[int]) -> int:
         if len(days) > BULK_DAYS:
             refreshed += rollups_rebuild(organization=organization, since=min(days)).days
         else:
+            if spaced:
+                days = _SPACING.due_now(organization.pk, days)
             refreshed += rollups.refresh_days(organization, days)
     return refreshed
 

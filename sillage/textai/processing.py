@@ -9,6 +9,7 @@ someone removed is not added back, a theme someone added stays.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -20,6 +21,7 @@ from django.utils import timezone
 from sillage.accounts.models import Organization
 from sillage.db.rows import column_index, insert_rows, row_values
 from sillage.feedback.models import Response
+from sillage.insights.spacing import DaySpacing
 from sillage.textai.engines.base import CommentAnalysis as Result
 from sillage.textai.engines.base import Engine, ThemeSpec
 from sillage.textai.models import (
@@ -128,9 +130,13 @@ def analyse_responses(
     engine: Engine | None = None,
     batch: int = BATCH,
     only_stale: bool = False,
+    spaced: bool = False,
 ) -> int:
     """Analyse these responses' comments (other organisations' ids are ignored); returns the
-    number of comments analysed. `only_stale`: skip those the same engine version analysed."""
+    number of comments analysed. `only_stale`: skip those the same engine version analysed.
+    `spaced` (new answers, in a worker): a day's theme rollups recomputed less than
+    `SILLAGE_ROLLUP_INTERVAL` seconds ago are left to one refresh queued for the interval's
+    end (see insights/spacing.py)."""
     ids = sorted(set(response_ids))
     if not ids:
         return 0
@@ -157,8 +163,17 @@ def analyse_responses(
     # Once for the whole run: whole days, recomputed from the rows now committed.
     from sillage.textai.rollups import refresh_days
 
+    if spaced:
+        days = _spacing().due_now(organization.pk, days)
     refresh_days(organization, days)
     return done
+
+
+@functools.cache
+def _spacing() -> DaySpacing:
+    from sillage.textai.tasks import refresh_theme_rollups
+
+    return DaySpacing(refresh_theme_rollups)
 
 
 # Comments repeat ("Merci!", "Great service", the same complaint at every branch): results

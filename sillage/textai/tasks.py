@@ -4,6 +4,7 @@ are safe to run twice (an analysis is keyed by its response; rollups are whole d
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 from django_tasks import task
 
@@ -25,9 +26,24 @@ def analyse_comments(*, response_ids: list[int]) -> int:
     done = 0
     for organization in Organization.objects.filter(pk__in=list(by_org)):
         done += analyse_responses(
-            organization=organization, response_ids=by_org[organization.pk], only_stale=True
+            organization=organization,
+            response_ids=by_org[organization.pk],
+            only_stale=True,
+            spaced=True,
         )
     return done
+
+
+@task()
+def refresh_theme_rollups(*, organization_id: int, days: list[str]) -> int:
+    """Recompute the theme rollups of these days (ISO dates): a spaced refresh."""
+    from sillage.accounts.models import Organization
+    from sillage.textai.rollups import refresh_days
+
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        return 0
+    return refresh_days(organization, [date.fromisoformat(d) for d in days])
 
 
 @task()

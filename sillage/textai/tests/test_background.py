@@ -202,3 +202,36 @@ def test_an_organisation_claimed_by_another_machine_is_skipped(world, fake_engin
     assert analyse_backlog(timezone.now()) == 0
     assert analyse_backlog(timezone.now() + timedelta(minutes=6)) == 1  # the claim expired
     assert TextSettings.objects.get(organization=world.org).backlog_claimed_until is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_busy_days_theme_rollups_wait_for_one_queued_refresh(world, fake_engine, settings):
+    """With a worker, comments analysed within SILLAGE_ROLLUP_INTERVAL of the day's last
+    refresh leave its theme rollups to one queued refresh, which counts them."""
+    from django_tasks_db.models import DBTaskResult
+
+    from sillage.textai.models import ThemeDayRollup
+    from sillage.textai.tasks import analyse_comments, refresh_theme_rollups
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    settings.SILLAGE_ROLLUP_INTERVAL = 300
+    processing._spacing().reset()
+
+    def analysed() -> int:
+        rows = ThemeDayRollup.objects.filter(organization=world.org, theme=None)
+        return sum(r.n for r in rows)
+
+    try:
+        first = comment(world.org, world.b1, "Attente trop longue", nps=2)
+        analyse_comments.call(response_ids=[first.pk])
+        assert analysed() == 1
+        second = comment(world.org, world.b1, "Bravo, service rapide", nps=10)
+        analyse_comments.call(response_ids=[second.pk])
+        assert CommentAnalysis.objects.filter(response=second).exists()
+        assert analysed() == 1  # the day waits for the queued refresh
+        (queued,) = DBTaskResult.objects.filter(task_path=refresh_theme_rollups.module_path)
+        assert queued.run_after > timezone.now()
+        refresh_theme_rollups.call(**queued.args_kwargs["kwargs"])
+        assert analysed() == 2
+    finally:
+        processing._spacing().reset()
