@@ -24,7 +24,7 @@ from sillage.feedback.models import (
     SurveyVersion,
     Touchpoint,
 )
-from sillage.feedback.services_ingest import insert_response
+from sillage.feedback.services_ingest import insert_response, write_transaction
 
 
 class AlreadyAnswered(Exception):
@@ -130,7 +130,7 @@ def response_create(
         follow_up_pending=True,
     )
     try:
-        with transaction.atomic():
+        with write_transaction(1 if invitation is None else 2):
             insert_response(response)
             if invitation is not None:
                 Invitation.objects.filter(pk=invitation.pk).update(

@@ -13,6 +13,7 @@ one query for the whole batch, and the new rows are inserted in one transaction.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -137,7 +138,8 @@ def responses_ingest(
     look_up = False
     for attempt in range(3):
         try:
-            with transaction.atomic():
+            # The first attempt at one item writes one INSERT and reads nothing.
+            with write_transaction(1 if len(items) == 1 and not look_up else 2):
                 return _write(
                     scope=scope,
                     items=items,
@@ -322,42 +324,53 @@ def _lookup_rows(
     survey_ids: set[int],
 ) -> list[tuple[Any, ...]]:
     """The organisation's units and touchpoints named by id or code, and the published
-    versions of the surveys named, one query each (kept apart: PostgreSQL cannot type the
-    NULLs of a UNION of them): rows of (kind, id, code, path, survey_id, number,
-    published_at, touchpoint_id), kind "u", "t" or "v"."""
-    queries: list[tuple[str, list[Any]]] = []
+    versions of the surveys named, in one statement (a UNION ALL; its NULLs are typed for
+    PostgreSQL): rows of (kind, id, code, path, survey_id, number, published_at,
+    touchpoint_id), kind "u", "t" or "v"."""
+    queries: list[str] = []
+    params: list[Any] = []
     for kind, table, path, ids, codes in (
         ("u", Unit._meta.db_table, "path", unit_ids, unit_codes),
-        ("t", Touchpoint._meta.db_table, "NULL", touchpoint_ids, touchpoint_codes),
+        ("t", Touchpoint._meta.db_table, _NULL_TEXT, touchpoint_ids, touchpoint_codes),
     ):
         condition, values = _by_id_or_code({i for i in ids if i in _ID_RANGE}, codes)
         if condition:
             queries.append(
-                (
-                    f"SELECT '{kind}', id, code, {path}, NULL, NULL, NULL, NULL "  # noqa: S608
-                    f"FROM {table} WHERE organization_id = %s AND ({condition})",
-                    [organization_id, *values],
-                )
+                f"SELECT '{kind}', id, code, {path}, {_NULL_INT}, {_NULL_INT}, "  # noqa: S608
+                f"{_NULL_TIME}, {_NULL_INT} FROM {table} "
+                f"WHERE organization_id = %s AND ({condition})"
             )
+            params += [organization_id, *values]
     survey_ids = {i for i in survey_ids if i in _ID_RANGE}
     if survey_ids:
         queries.append(
-            (
-                "SELECT 'v', v.id, NULL, NULL, v.survey_id, v.number, v.published_at, "  # noqa: S608
-                f"s.touchpoint_id FROM {SurveyVersion._meta.db_table} v "
-                f"INNER JOIN {Survey._meta.db_table} s ON s.id = v.survey_id "
-                f"WHERE v.organization_id = %s "
-                f"AND v.survey_id IN ({_placeholders(len(survey_ids))})",
-                [organization_id, *survey_ids],
-            )
+            f"SELECT 'v', v.id, {_NULL_TEXT}, {_NULL_TEXT}, v.survey_id, v.number, "  # noqa: S608
+            f"v.published_at, s.touchpoint_id FROM {SurveyVersion._meta.db_table} v "
+            f"INNER JOIN {Survey._meta.db_table} s ON s.id = v.survey_id "
+            f"WHERE v.organization_id = %s "
+            f"AND v.survey_id IN ({_placeholders(len(survey_ids))})"
         )
-    rows: list[tuple[Any, ...]] = []
-    if queries:
-        with connection.cursor() as cursor:
-            for sql, params in queries:
-                cursor.execute(sql, params)
-                rows += cursor.fetchall()
-    return rows
+        params += [organization_id, *survey_ids]
+    if not queries:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(queries), params)
+        return cursor.fetchall()
+
+
+_NULL_INT = "CAST(NULL AS BIGINT)"
+_NULL_TEXT = "CAST(NULL AS VARCHAR(255))"
+_NULL_TIME = "CAST(NULL AS TIMESTAMP)"
+
+
+def write_transaction(statements: int) -> Any:
+    """The transaction of a write of this many statements. One statement is atomic by
+    itself: on PostgreSQL it runs in autocommit, without the BEGIN and COMMIT round trips;
+    SQLite still opens its transaction, so that writers queue on the writer lock (see
+    sillage/db/sqlite3); inside a caller's transaction, a savepoint, as always."""
+    if statements > 1 or connection.vendor == "sqlite" or connection.in_atomic_block:
+        return transaction.atomic()
+    return contextlib.nullcontext()
 
 
 class SqlColumns:
