@@ -52,7 +52,52 @@ def _sql(model: type[models.Model], vendor: str, ignore_conflicts: bool, returni
 def row_values(instance: models.Model) -> list[Any]:
     """The database values of a new row, as `save()` computes them."""
     real = connections[DEFAULT_DB_ALIAS]  # not the proxy: it is asked once per value
-    return [f.get_db_prep_save(f.pre_save(instance, True), real) for f in _fields(type(instance))]
+    values = []
+    for field, attname, kept in _plan(type(instance), real.vendor):
+        if kept:
+            value = getattr(instance, attname)
+            if type(value) in kept:
+                values.append(value)
+                continue
+        values.append(field.get_db_prep_save(field.pre_save(instance, True), real))
+    return values
+
+
+_NONE = type(None)
+
+
+@functools.cache
+def _plan(model: type[models.Model], vendor: str) -> tuple[tuple[Any, str, tuple], ...]:
+    """Per field, the types of value that `pre_save` and `get_db_prep_save` give back
+    unchanged, so that the common values skip them: text in a text column, None in a
+    nullable column, and on SQLite an integer in an integer or foreign key column
+    (PostgreSQL's backend wraps integers in typed parameters). Anything else, and every field
+    with its own `pre_save` (auto_now...), dates, JSON, decimals, takes the full path."""
+    plan = []
+    for field in _fields(model):
+        kept: tuple[type, ...] = ()
+        target = field.target_field if isinstance(field, models.ForeignKey) else field
+        plain = type(field).pre_save is models.Field.pre_save
+        if plain and type(target) in _TEXT:
+            kept = (str,)
+        elif plain and vendor == "sqlite" and isinstance(target, _INTEGERS):
+            kept = (int,)
+        if kept and field.null:
+            kept = (*kept, _NONE)
+        plan.append((field, field.attname, kept))
+    return tuple(plan)
+
+
+_TEXT = (models.CharField, models.TextField, models.EmailField, models.SlugField)
+_INTEGERS = (
+    models.IntegerField,
+    models.SmallIntegerField,
+    models.BigIntegerField,
+    models.AutoField,
+    models.BigAutoField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+)
 
 
 def column_index(model: type[models.Model], attname: str) -> int:
