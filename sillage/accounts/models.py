@@ -141,6 +141,13 @@ class TenantQuerySet(models.QuerySet):
         return qs.filter(**{f"{self.unit_lookup}__path": scope.unit_path})
 
 
+class OrgScopedQuerySet(TenantQuerySet):
+    """Rows that belong to the organisation as a whole, not to a unit: every scope of the
+    organisation reads them."""
+
+    unit_lookup = None
+
+
 class UnitType(models.Model):
     """A level of the tree (region, branch, team…), configurable per organisation."""
 
@@ -150,8 +157,7 @@ class UnitType(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=100)
     rank = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = TenantQuerySet.as_manager()
-    objects.unit_lookup = None  # type: ignore[attr-defined]
+    objects = OrgScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["rank", "code"]

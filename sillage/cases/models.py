@@ -16,15 +16,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from sillage.accounts.models import Organization, TenantQuerySet, Unit, bilingual
+from sillage.accounts.models import Organization, OrgScopedQuerySet, TenantQuerySet, Unit, bilingual
 
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
-
-
-class OrgQuerySet(TenantQuerySet):
-    unit_lookup = None
 
 
 class CaseStatus(models.TextChoices):
@@ -94,7 +90,7 @@ class CasePolicy(models.Model):
         _("offer a follow-up question to customers after resolution"), default=True
     )
 
-    objects = OrgQuerySet.as_manager()
+    objects = OrgScopedQuerySet.as_manager()
 
     def __str__(self) -> str:
         return str(self.organization)
@@ -123,7 +119,7 @@ class Holiday(models.Model):
     name_fr = models.CharField(_("name (French)"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
 
-    objects = OrgQuerySet.as_manager()
+    objects = OrgScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["date"]
@@ -189,7 +185,7 @@ class AlertRule(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = OrgQuerySet.as_manager()
+    objects = OrgScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -210,7 +206,7 @@ class RootCause(models.Model):
     rank = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
-    objects = OrgQuerySet.as_manager()
+    objects = OrgScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["rank", "id"]
@@ -406,7 +402,7 @@ class FollowUp(models.Model):
     nps = models.SmallIntegerField(null=True, blank=True)
     original_nps = models.SmallIntegerField(null=True, blank=True)
 
-    objects = OrgQuerySet.as_manager()
+    objects = OrgScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -437,7 +433,7 @@ class NotificationPreference(models.Model):
     )
     digest_sent_on = models.DateField(null=True, blank=True)
 
-    objects = OrgQuerySet.as_manager()
+    objects = OrgScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [

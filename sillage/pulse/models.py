@@ -24,7 +24,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from sillage.accounts.models import Membership, Organization, TenantQuerySet, Unit, bilingual
+from sillage.accounts.models import (
+    Membership,
+    Organization,
+    OrgScopedQuerySet,
+    TenantQuerySet,
+    Unit,
+    bilingual,
+)
 
 DEFAULT_COMMENT_THRESHOLD = 10
 
@@ -32,12 +39,6 @@ DEFAULT_COMMENT_THRESHOLD = 10
 def new_token() -> str:
     """128 bits of randomness, URL-safe (22 characters)."""
     return secrets.token_urlsafe(16)
-
-
-class OrgScopedQuerySet(TenantQuerySet):
-    """Rows that belong to the organisation as a whole, not to a unit."""
-
-    unit_lookup = None
 
 
 class Dimension(models.TextChoices):

@@ -13,17 +13,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sillage.accounts.models import Organization, TenantQuerySet, Unit, bilingual
+from sillage.accounts.models import Organization, OrgScopedQuerySet, TenantQuerySet, Unit, bilingual
 
 
 class Sentiment(models.TextChoices):
     POSITIVE = "positive", _("Positive")
     NEUTRAL = "neutral", _("Neutral")
     NEGATIVE = "negative", _("Negative")
-
-
-class OrgQuerySet(TenantQuerySet):
-    unit_lookup = None
 
 
 class Theme(models.Model):
@@ -40,7 +36,7 @@ class Theme(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = OrgQuerySet.as_manager()
+    objects = OrgScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "code"]
@@ -112,7 +108,7 @@ class CommentTheme(models.Model):
     evidence = models.JSONField(default=list, blank=True)
     source = models.CharField(max_length=12, choices=ThemeSource.choices, default="engine")
 
-    objects = OrgQuerySet.as_manager()
+    objects = OrgScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -146,7 +142,7 @@ class Correction(models.Model):
     old_value = models.CharField(max_length=60, blank=True)
     new_value = models.CharField(max_length=60, blank=True)
 
-    objects = OrgQuerySet.as_manager()
+    objects = OrgScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -174,7 +170,7 @@ class TextSettings(models.Model):
     backlog_claimed_until = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = OrgQuerySet.as_manager()
+    objects = OrgScopedQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.organization_id} {self.engine or 'default'}"
@@ -253,7 +249,7 @@ class EmergingTopic(models.Model):
     example_ids = models.JSONField(default=list, blank=True)  # response ids
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = OrgQuerySet.as_manager()
+    objects = OrgScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-week", "kind", "-count"]
@@ -274,7 +270,7 @@ class TopicRun(models.Model):
     week = models.DateField()
     finished_at = models.DateTimeField(auto_now_add=True)
 
-    objects = OrgQuerySet.as_manager()
+    objects = OrgScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [
