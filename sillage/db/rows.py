@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models.constants import OnConflict
+from django.db.models.fields import AutoFieldMixin
 
 
 @functools.cache
@@ -53,51 +54,52 @@ def row_values(instance: models.Model) -> list[Any]:
     """The database values of a new row, as `save()` computes them."""
     real = connections[DEFAULT_DB_ALIAS]  # not the proxy: it is asked once per value
     values = []
-    for field, attname, kept in _plan(type(instance), real.vendor):
+    for field, attname, kept, convert in _plan(type(instance), real.alias):
         if kept:
             value = getattr(instance, attname)
             if type(value) in kept:
-                values.append(value)
+                values.append(value if convert is None or value is None else convert(value))
                 continue
         values.append(field.get_db_prep_save(field.pre_save(instance, True), real))
     return values
 
 
 _NONE = type(None)
+_TEXT = (models.CharField, models.TextField, models.EmailField, models.SlugField)
 
 
 @functools.cache
-def _plan(model: type[models.Model], vendor: str) -> tuple[tuple[Any, str, tuple], ...]:
-    """Per field, the types of value that `pre_save` and `get_db_prep_save` give back
-    unchanged, so that the common values skip them: text in a text column, None in a
-    nullable column, and on SQLite an integer in an integer or foreign key column
-    (PostgreSQL's backend wraps integers in typed parameters). Anything else, and every field
-    with its own `pre_save` (auto_now...), dates, JSON, decimals, takes the full path."""
+def _plan(model: type[models.Model], alias: str) -> tuple[tuple[Any, str, tuple, Any], ...]:
+    """Per field, the types of value whose database value `pre_save` and `get_db_prep_save`
+    would give without looking further, and how: text in a text column and a boolean in a
+    boolean one as they are, an integer in an integer or foreign key column as the backend
+    adapts it (as it is on SQLite; in psycopg's typed integer for an integer column on
+    PostgreSQL), None in a nullable column. Anything else, and every field with its own
+    `pre_save` (auto_now...), dates, JSON, decimals, take the full path."""
+    ops = connections[alias].ops
     plan = []
     for field in _fields(model):
         kept: tuple[type, ...] = ()
+        convert = None
         target = field.target_field if isinstance(field, models.ForeignKey) else field
-        plain = type(field).pre_save is models.Field.pre_save
-        if plain and type(target) in _TEXT:
+        if type(field).pre_save is not models.Field.pre_save:
+            pass
+        elif type(target) in _TEXT:
             kept = (str,)
-        elif plain and vendor == "sqlite" and isinstance(target, _INTEGERS):
+        elif type(target) is models.BooleanField:
+            kept = (bool,)
+        elif isinstance(target, AutoFieldMixin):
+            kept = (int,)  # ids: checked by validate_autopk_value, never adapted
+            if ops.validate_autopk_value(1) != 1:  # pragma: no cover - no such backend here
+                kept = ()
+        elif isinstance(target, models.IntegerField):
             kept = (int,)
+            adapted = ops.adapt_integerfield_value(1, target.get_internal_type())
+            convert = None if type(adapted) is int else type(adapted)
         if kept and field.null:
             kept = (*kept, _NONE)
-        plan.append((field, field.attname, kept))
+        plan.append((field, field.attname, kept, convert))
     return tuple(plan)
-
-
-_TEXT = (models.CharField, models.TextField, models.EmailField, models.SlugField)
-_INTEGERS = (
-    models.IntegerField,
-    models.SmallIntegerField,
-    models.BigIntegerField,
-    models.AutoField,
-    models.BigAutoField,
-    models.PositiveIntegerField,
-    models.PositiveSmallIntegerField,
-)
 
 
 def column_index(model: type[models.Model], attname: str) -> int:
