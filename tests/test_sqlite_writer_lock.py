@@ -128,3 +128,43 @@ def test_a_failed_begin_lets_go(database, monkeypatch):
 
 def test_the_project_uses_it_for_sqlite():
     assert connection.settings_dict["ENGINE"] == "sillage.db.sqlite3"
+
+
+def test_a_lone_statement_queues_on_the_lock_without_a_transaction(database):
+    """`writer_lock()`: one INSERT in autocommit (SQLite commits it as it ends) waits for a
+    writer's transaction like a transaction would, and lets go after it."""
+    path, first = database
+    order = []
+
+    def insert_alone():
+        second = wrapper(path, "second")
+        with second.writer_lock():
+            order.append("second has the lock")
+            assert not second.in_atomic_block
+            with second.cursor() as cursor:
+                cursor.execute("INSERT INTO t (v) VALUES ('alone') RETURNING id")
+                cursor.fetchone()
+        order.append("second let go")
+        second.close()
+
+    begin(first)
+    thread = threading.Thread(target=insert_alone)
+    thread.start()
+    time.sleep(0.2)
+    assert order == []  # waits for the first writer
+    end(first, "commit")
+    thread.join(timeout=5)
+    assert order == ["second has the lock", "second let go"]
+    assert lock_is_free(path)
+    with first.cursor() as cursor:
+        cursor.execute("SELECT v FROM t")
+        assert [row[0] for row in cursor.fetchall()] == ["alone"]  # committed
+
+
+def test_a_transaction_inside_a_lone_statements_lock_does_not_let_go_early(database):
+    path, db = database
+    with db.writer_lock():
+        begin(db)  # e.g. a task queued by an on_commit callback
+        end(db, "commit")
+        assert not lock_is_free(path)  # still the lone statement's
+    assert lock_is_free(path)

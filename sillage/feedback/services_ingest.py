@@ -365,12 +365,13 @@ _NULL_TIME = "CAST(NULL AS TIMESTAMP)"
 
 def write_transaction(statements: int) -> Any:
     """The transaction of a write of this many statements. One statement is atomic by
-    itself: on PostgreSQL it runs in autocommit, without the BEGIN and COMMIT round trips;
-    SQLite still opens its transaction, so that writers queue on the writer lock (see
-    sillage/db/sqlite3); inside a caller's transaction, a savepoint, as always."""
-    if statements > 1 or connection.vendor == "sqlite" or connection.in_atomic_block:
+    itself: it runs in autocommit, without BEGIN and COMMIT (round trips on PostgreSQL);
+    on SQLite it still queues on the writer lock first (see sillage/db/sqlite3). Inside a
+    caller's transaction, a savepoint, as always."""
+    if statements > 1 or connection.in_atomic_block:
         return transaction.atomic()
-    return contextlib.nullcontext()
+    writer_lock = getattr(connection, "writer_lock", None)  # the project's SQLite backend
+    return writer_lock() if writer_lock is not None else contextlib.nullcontext()
 
 
 class SqlColumns:

@@ -16,8 +16,10 @@ tests) and platforms without `fcntl` use Django's backend unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.backends.sqlite3 import base
@@ -35,6 +37,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         super().__init__(*args, **kwargs)
         self._writer_lock_fd: int | None = None
         self._writer_lock_held = False
+        self._writer_lock_pinned = False
 
     def _lock_path(self) -> str | None:
         if fcntl is None or self.is_in_memory_db():
@@ -43,7 +46,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _acquire_writer_lock(self) -> None:
         path = self._lock_path()
-        if path is None:
+        if path is None or self._writer_lock_held:
             return
         if self._writer_lock_fd is None:
             self._writer_lock_fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
@@ -62,7 +65,26 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self._writer_lock_held = True
             return
 
+    @contextlib.contextmanager
+    def writer_lock(self) -> Iterator[None]:
+        """Queue on the writer lock for one statement run in autocommit (atomic by itself:
+        SQLite commits it as it ends), without BEGIN and COMMIT. Inside a transaction the
+        lock is the transaction's already."""
+        if self.in_atomic_block or self._writer_lock_held:
+            yield
+            return
+        self.ensure_connection()
+        self._acquire_writer_lock()
+        self._writer_lock_pinned = True  # a transaction opened meanwhile does not let go
+        try:
+            yield
+        finally:
+            self._writer_lock_pinned = False
+            self._release_writer_lock()
+
     def _release_writer_lock(self) -> None:
+        if self._writer_lock_pinned:
+            return
         if self._writer_lock_held and self._writer_lock_fd is not None:
             self._writer_lock_held = False
             fcntl.flock(self._writer_lock_fd, fcntl.LOCK_UN)
