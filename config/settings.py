@@ -195,7 +195,8 @@ _TASK_BACKENDS = {
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env.str("TASKS_BACKEND", default="immediate")]}}
 # Responses recorded one call at a time reach rollups, text analysis and alert rules in one
 # pass per window of this many seconds (per server process), not one by one. With a worker,
-# dashboards and alerts follow within about this delay plus the worker's polling interval.
+# alerts follow within about this delay plus the worker's polling interval, dashboards within
+# SILLAGE_ROLLUP_INTERVAL more at most.
 SILLAGE_FOLLOW_UP_DELAY = env.float("SILLAGE_FOLLOW_UP_DELAY", default=1.0)
 # With a worker, a day's rollups are recomputed at most once per this many seconds (per
 # worker process): a busy day costs one recompute per interval, not one per pass.
