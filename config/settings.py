@@ -121,6 +121,15 @@ else:
     # Persistent connections: 237 req/s without them against 1,900 with (ARCHITECTURE.md).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Prepared statements: a statement run 5 times on a connection is planned once
+        # (psycopg's server-side binding). Planning was most of PostgreSQL's work for an API
+        # call (bench/README.md). DATABASE_PREPARED_STATEMENTS=0 behind a pooler in
+        # transaction mode that cannot keep them (PgBouncer before 1.21).
+        if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+            DATABASES["default"].setdefault("OPTIONS", {}).update(
+                {"server_side_binding": True, "prepare_threshold": 5}
+            )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

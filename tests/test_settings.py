@@ -84,3 +84,41 @@ def test_security_headers_on_pages(client, db):
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_postgresql_plans_a_repeated_statement_once(db):
+    """Prepared statements: the sixth run of a statement on a connection reuses its plan."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        for _ in range(6):
+            cursor.execute("SELECT COUNT(*) FROM accounts_organization WHERE id = %s", [0])
+        cursor.execute(
+            "SELECT COUNT(*) FROM pg_prepared_statements WHERE statement LIKE %s AND NOT from_sql",
+            ["%FROM accounts_organization WHERE id = $1%"],
+        )
+        assert cursor.fetchone()[0] == 1
+
+
+def settings_options(**env):
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_PREPARED_STATEMENTS"}
+    environment.update(env, DJANGO_SETTINGS_MODULE="config.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler():
+    url = "postgres://sillage@db.example:5432/sillage"
+    assert '"prepare_threshold": 5' in settings_options(DATABASE_URL=url)
+    off = settings_options(DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="0")
+    assert "prepare_threshold" not in off
+    assert "server_side_binding" not in off
