@@ -15,10 +15,10 @@ from sillage.accounts.api import router as accounts_router
 from sillage.accounts.models import ApiToken, Organization, Unit
 from sillage.accounts.scope import Scope, scope_for_token
 from sillage.cases.api import router as cases_router
+from sillage.db.columns import SqlColumns
 from sillage.feedback.api import router as feedback_router
 from sillage.feedback.api_imports import router as imports_router
 from sillage.feedback.api_invitations import router as invitations_router
-from sillage.feedback.services_ingest import SqlColumns
 from sillage.insights.api import router as insights_router
 from sillage.pulse.api import router as pulse_router
 from sillage.textai.api import router as textai_router

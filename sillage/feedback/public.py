@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sillage.accounts.models import Organization, Unit
+from sillage.db.columns import SqlColumns
 from sillage.feedback.definition import text_in
+from sillage.feedback.ingest_lookups import published_definition
 from sillage.feedback.models import (
     SCORE_TYPES,
     Invitation,
@@ -36,7 +38,6 @@ from sillage.feedback.models import (
     SurveyVersion,
     Touchpoint,
 )
-from sillage.feedback.services_ingest import SqlColumns, published_definition
 
 LANGUAGES = ("fr", "en")
 # The page's own form fields hold a dot, which a question key (a slug) cannot: they never

@@ -712,17 +712,17 @@ def test_a_concurrent_retry_that_wins_the_race_is_returned(world, client, monkey
     """Two calls with the same external_id both find it unrecorded (PostgreSQL lets them
     read at once): the loser's insert breaks the unique constraint, and its next attempt
     answers with the winner's response."""
-    from sillage.feedback import services_ingest
+    from sillage.feedback import ingest_checks
 
     winner = post(client, world.admin_raw_token, {"unit": world.b1.pk, "external_id": "race"})
-    real = services_ingest._Checker.load_recorded
+    real = ingest_checks.Checker.load_recorded
     calls = []
 
     def blind_first_time(self, items):
         calls.append(1)
         return {} if len(calls) == 1 else real(self, items)
 
-    monkeypatch.setattr(services_ingest._Checker, "load_recorded", blind_first_time)
+    monkeypatch.setattr(ingest_checks.Checker, "load_recorded", blind_first_time)
     # Attempts: insert without looking (refused), look but miss the winner (refused), look
     # and find it.
     loser = post(client, world.admin_raw_token, {"unit": world.b1.pk, "external_id": "race"})
