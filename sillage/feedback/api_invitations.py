@@ -19,6 +19,7 @@ from ninja import Field, Router, Schema, Status
 from sillage.accounts.scope import Perm, Scope
 from sillage.feedback import services_invitations as services
 from sillage.feedback.models import Invitation, Survey
+from sillage.feedback.services_contacts import contacts_clean
 from sillage.feedback.services_distribution import survey_url
 
 router = Router(tags=["invitations"])
@@ -141,7 +142,7 @@ def _invitations_create(request: HttpRequest, payload: InvitationsIn) -> object:
             ]
         )
     items = [(index, contact.model_dump()) for index, contact in enumerate(payload.contacts)]
-    clean, errors = services.contacts_clean(
+    clean, errors = contacts_clean(
         survey=survey, items=items, where=lambda index: f"contacts.{index}"
     )
     if errors:

@@ -1,45 +1,35 @@
-"""Email invitations: contacts, the contact-frequency rule, sending, one reminder, unsubscribe.
+"""Email invitations: creating them for a list of contacts under the contact-frequency rule,
+the CSV upload, and sending again what failed.
 
-The CSV upload and the API both go through `contacts_clean` (every bad value reported, with
-where it is) and `invitations_create` (one transaction: all the contacts or none). Sending is
-a background task; the single reminder is a `sillage_tick` job.
+The CSV upload and the API both go through `contacts_clean` (services_contacts.py: every bad
+value reported, with where it is) and `invitations_create` (one transaction: all the contacts
+or none). Sending is a background task and the single reminder a `sillage_tick` job; both, and
+unsubscribing, are in services_invitation_emails.py.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.utils import formataddr, parseaddr
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sillage.accounts.imports import MAX_BYTES, RowError, decode, read_rows
-from sillage.accounts.models import Membership, Organization, Unit
-from sillage.feedback.definition import text_in
+from sillage.accounts.models import Organization
 from sillage.feedback.models import (
     Contact,
     Invitation,
     InvitationStatus,
     Survey,
     SurveyStatus,
-    SurveyVersion,
-    Touchpoint,
 )
-from sillage.feedback.services_distribution import survey_url
-
-logger = logging.getLogger(__name__)
+from sillage.feedback.services_contacts import CleanContact, contacts_clean
 
 CONTACT_COLUMNS = [
     "email",
@@ -51,15 +41,9 @@ CONTACT_COLUMNS = [
     "external_id",
 ]
 REQUIRED_COLUMNS = ["email", "unit_code"]
-LANGUAGES = ("fr", "en")
 MAX_CONTACTS_PER_FILE = 10_000
 MAX_CONTACTS_PER_CALL = 1_000
 SEND_CHUNK = 100  # invitation ids per background task
-REMINDER_BATCH = 500  # reminders claimed per survey per tick; the rest wait for the next tick
-# A reminder more than this late (the tick was stopped, or invitations predate the feature)
-# is not sent at all: a reminder weeks after the visit would only annoy.
-REMINDER_GRACE = timedelta(days=7)
-ERROR_MAX = 300
 
 # Why an invitation was not sent, stored in Invitation.error for status "skipped".
 SKIP_UNSUBSCRIBED = "unsubscribed"
@@ -69,26 +53,6 @@ SKIP_REASONS = {
     SKIP_RECENT: gettext_lazy("invited too recently (contact rule)"),
 }
 ALREADY_INVITED = "already_invited"
-
-
-@dataclass(frozen=True)
-class FieldError:
-    """A bad value: `key` is the CSV line or the API list index, `field` the column."""
-
-    key: int
-    field: str
-    message: str
-
-
-@dataclass(frozen=True)
-class CleanContact:
-    email: str
-    name: str
-    language: str  # "" keeps the contact's language (the organisation's for a new one)
-    unit: Unit
-    touchpoint: Touchpoint
-    employee_code: str
-    external_id: str
 
 
 @dataclass
@@ -133,188 +97,6 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 
 def survey_can_invite(survey: Survey) -> bool:
     return survey.status == SurveyStatus.PUBLISHED
-
-
-# ---------------------------------------------------------------------------------------------
-# Checking contacts
-
-
-def _language(raw: str) -> str | None:
-    """ "fr", "FR", "fr-CA", "fr_CA" → "fr"; "" → ""; anything else → None (an error)."""
-    value = raw.strip().lower().replace("_", "-").split("-")[0]
-    if not value:
-        return ""
-    return value if value in LANGUAGES else None
-
-
-def _as_text(value: object) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _as_id(value: object) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(str(value))
-    except ValueError:
-        return -1
-
-
-class _Lookups:
-    """The organisation's units, touchpoints and employee codes that the items name."""
-
-    def __init__(self, organization: Organization, items: list[tuple[int, dict[str, Any]]]):
-        unit_codes = {_as_text(row.get("unit_code")) for _k, row in items} - {""}
-        unit_ids = {_as_id(row.get("unit_id")) for _k, row in items} - {None}
-        tp_codes = {_as_text(row.get("touchpoint_code")) for _k, row in items} - {""}
-        tp_ids = {_as_id(row.get("touchpoint_id")) for _k, row in items} - {None}
-        codes = {_as_text(row.get("employee_code")) for _k, row in items} - {""}
-        units = Unit.objects.filter(organization=organization)
-        self.units_by_code: dict[str, Unit] = {}
-        self.units_by_id: dict[int, Unit] = {}
-        for unit in units.filter(code__in=unit_codes) | units.filter(pk__in=unit_ids):
-            self.units_by_code[unit.code] = unit
-            self.units_by_id[unit.pk] = unit
-        touchpoints = Touchpoint.objects.filter(organization=organization)
-        self.tps_by_code: dict[str, Touchpoint] = {}
-        self.tps_by_id: dict[int, Touchpoint] = {}
-        for touchpoint in touchpoints.filter(code__in=tp_codes) | touchpoints.filter(pk__in=tp_ids):
-            self.tps_by_code[touchpoint.code] = touchpoint
-            self.tps_by_id[touchpoint.pk] = touchpoint
-        self.employee_codes = set(
-            Membership.objects.filter(organization=organization, employee_code__in=codes)
-            .values_list("employee_code", flat=True)
-            .distinct()
-        )
-
-
-def _pick(
-    row: dict[str, Any],
-    key: int,
-    name: str,
-    by_code: dict[str, Any],
-    by_id: dict[int, Any],
-    errors: list[FieldError],
-) -> Any:
-    """The unit or touchpoint named by `<name>_code` or `<name>_id`, or None with an error."""
-    code = _as_text(row.get(f"{name}_code"))
-    raw_id = _as_id(row.get(f"{name}_id"))
-    by_code_obj = by_code.get(code) if code else None
-    by_id_obj = by_id.get(raw_id) if raw_id is not None else None
-    if code and by_code_obj is None:
-        errors.append(FieldError(key, f"{name}_code", _unknown(name, code)))
-        return None
-    if raw_id is not None and by_id_obj is None:
-        errors.append(FieldError(key, f"{name}_id", _unknown(name, str(raw_id))))
-        return None
-    if by_code_obj is not None and by_id_obj is not None and by_code_obj != by_id_obj:
-        errors.append(
-            FieldError(key, f"{name}_id", _("The code and the id name two different things."))
-        )
-        return None
-    return by_code_obj or by_id_obj
-
-
-def _unknown(name: str, value: str) -> str:
-    if name == "unit":
-        return _("Unknown unit “%(code)s”.") % {"code": value}
-    return _("Unknown touchpoint “%(code)s”.") % {"code": value}
-
-
-def contacts_clean(
-    *,
-    survey: Survey,
-    items: list[tuple[int, dict[str, Any]]],
-    where: Callable[[int], str],
-) -> tuple[list[tuple[int, CleanContact]], list[FieldError]]:
-    """Check every contact; returns the clean ones and every error (all of them, not the first).
-
-    `where(key)` names an item in messages ("line 3", "contacts.2"). An item's unit is
-    `unit_code` or `unit_id`; its touchpoint `touchpoint_code`,
-    `touchpoint_id`, or else the survey's default touchpoint.
-    """
-    organization = survey.organization
-    lookups = _Lookups(organization, items)
-    default_touchpoint = survey.touchpoint
-    errors: list[FieldError] = []
-    clean: list[tuple[int, CleanContact]] = []
-    seen: dict[str, int] = {}
-    for key, row in items:
-        before = len(errors)
-        email = _as_text(row.get("email")).lower()
-        if not email:
-            errors.append(FieldError(key, "email", _("An email address is required.")))
-        else:
-            try:
-                validate_email(email)
-            except ValidationError:
-                errors.append(
-                    FieldError(
-                        key, "email", _("“%(value)s” is not an email address.") % {"value": email}
-                    )
-                )
-            if email in seen:
-                errors.append(
-                    FieldError(
-                        key,
-                        "email",
-                        _("This address appears twice (also %(other)s).")
-                        % {"other": where(seen[email])},
-                    )
-                )
-            seen.setdefault(email, key)
-        name = _as_text(row.get("name"))
-        if len(name) > 200:
-            errors.append(FieldError(key, "name", _("At most 200 characters.")))
-        language = _language(_as_text(row.get("language")))
-        if language is None:
-            errors.append(FieldError(key, "language", _("Use fr or en.")))
-        unit = _pick(row, key, "unit", lookups.units_by_code, lookups.units_by_id, errors)
-        if unit is None and not (_as_text(row.get("unit_code")) or row.get("unit_id")):
-            errors.append(FieldError(key, "unit_code", _("A unit is required.")))
-        elif unit is not None and unit.is_archived:
-            errors.append(FieldError(key, "unit_code", _("This unit is archived.")))
-        touchpoint = _pick(row, key, "touchpoint", lookups.tps_by_code, lookups.tps_by_id, errors)
-        named_touchpoint = _as_text(row.get("touchpoint_code")) or row.get("touchpoint_id")
-        if touchpoint is None and not named_touchpoint:
-            touchpoint = default_touchpoint
-            if touchpoint is None:
-                errors.append(
-                    FieldError(
-                        key,
-                        "touchpoint_code",
-                        _("A touchpoint is required: this survey has no default touchpoint."),
-                    )
-                )
-        employee_code = _as_text(row.get("employee_code"))
-        if employee_code and employee_code not in lookups.employee_codes:
-            errors.append(
-                FieldError(
-                    key,
-                    "employee_code",
-                    _("No member of the organisation has the employee code “%(code)s”.")
-                    % {"code": employee_code},
-                )
-            )
-        external_id = _as_text(row.get("external_id"))
-        if len(external_id) > 100:
-            errors.append(FieldError(key, "external_id", _("At most 100 characters.")))
-        if len(errors) == before:
-            clean.append(
-                (
-                    key,
-                    CleanContact(
-                        email=email,
-                        name=name,
-                        language=language or "",
-                        unit=unit,
-                        touchpoint=touchpoint,
-                        employee_code=employee_code,
-                        external_id=external_id,
-                    ),
-                )
-            )
-    return clean, errors
 
 
 # ---------------------------------------------------------------------------------------------
@@ -524,243 +306,3 @@ def invitations_import_csv(*, survey: Survey, raw: bytes, send: bool = True) -> 
         return report
     report.result = invitations_create(survey=survey, contacts=clean, send=send)
     return report
-
-
-# ---------------------------------------------------------------------------------------------
-# Sending
-
-
-def _ink_on(colour: str) -> str:
-    """Black or white text, whichever reads better on the organisation's colour."""
-    try:
-        red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    except (ValueError, IndexError):
-        return "#ffffff"
-    return "#111111" if (0.299 * red + 0.587 * green + 0.114 * blue) > 160 else "#ffffff"
-
-
-def unsubscribe_url(contact: Contact) -> str:
-    return settings.SITE_URL + reverse(
-        "public_unsubscribe", kwargs={"token": contact.unsubscribe_token}
-    )
-
-
-def contact_language(contact: Contact, organization: Organization) -> str:
-    return contact.language if contact.language in LANGUAGES else organization.default_language
-
-
-def invitation_email(
-    invitation: Invitation, *, definition: dict[str, Any] | None, reminder: bool = False
-) -> EmailMultiAlternatives:
-    """The invitation (or its reminder) in the contact's language, with the organisation's name
-    and colour, the first question as a teaser, and a working unsubscribe link."""
-    contact = invitation.contact
-    organization = invitation.organization
-    language = contact_language(contact, organization)
-    definition = definition or {}
-    questions = definition.get("questions") or [{}]
-    teaser, _fallback = text_in(questions[0].get("text"), language)
-    survey_name, _fallback = text_in(definition.get("name"), language)
-    stop_url = unsubscribe_url(contact)
-    with translation.override(language):
-        context = {
-            "organization": organization,
-            "contact": contact,
-            "survey_name": survey_name,
-            "teaser": teaser,
-            "answer_url": survey_url(invitation.token),
-            "unsubscribe_url": stop_url,
-            "reminder": reminder,
-            "brand": organization.brand_colour,
-            "brand_ink": _ink_on(organization.brand_colour),
-            "language": language,
-        }
-        if reminder:
-            subject = _("Reminder: %(organization)s would like your opinion") % {
-                "organization": organization.name
-            }
-        else:
-            subject = _("%(organization)s would like your opinion") % {
-                "organization": organization.name
-            }
-        text = render_to_string("feedback/email/invitation.txt", context)
-        html = render_to_string("feedback/email/invitation.html", context)
-    sender = formataddr((organization.name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
-    message = EmailMultiAlternatives(
-        subject,
-        text,
-        from_email=sender,
-        to=[contact.email],
-        headers={
-            # RFC 8058: mail clients show an "Unsubscribe" button that POSTs to this address.
-            "List-Unsubscribe": f"<{stop_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Content-Language": language,
-        },
-    )
-    message.attach_alternative(html, "text/html")
-    return message
-
-
-class _Definitions:
-    """Each survey's latest published definition, read once per batch."""
-
-    def __init__(self) -> None:
-        self._cache: dict[int, dict[str, Any] | None] = {}
-
-    def __call__(self, survey_id: int) -> dict[str, Any] | None:
-        if survey_id not in self._cache:
-            version = (
-                SurveyVersion.objects.filter(survey_id=survey_id)
-                .order_by("-number")
-                .only("definition")
-                .first()
-            )
-            self._cache[survey_id] = version.definition if version else None
-        return self._cache[survey_id]
-
-
-def _error_text(prefix: str, exc: Exception) -> str:
-    return f"{prefix}{type(exc).__name__}: {exc}"[:ERROR_MAX]
-
-
-def _load(invitation_id: int) -> Invitation | None:
-    return (
-        Invitation.objects.select_related("contact", "organization")
-        .filter(pk=invitation_id)
-        .first()
-    )
-
-
-def invitations_send(*, invitation_ids: Iterable[int], now: datetime | None = None) -> int:
-    """Send the pending invitations among `invitation_ids`; returns how many went out.
-
-    Each invitation is claimed by one conditional UPDATE before its email is sent, so that
-    two workers (or a task run twice) never send it twice. A failure is recorded on the
-    invitation and the batch goes on.
-    """
-    definitions = _Definitions()
-    sent = 0
-    connection = get_connection()
-    try:
-        for invitation_id in invitation_ids:
-            now = now or timezone.now()
-            claimed = Invitation.objects.filter(
-                pk=invitation_id, status=InvitationStatus.PENDING, sent_at__isnull=True
-            ).update(sent_at=now)
-            if not claimed:
-                continue
-            invitation = _load(invitation_id)
-            if invitation is None:
-                continue
-            if invitation.contact.unsubscribed_at is not None:
-                Invitation.objects.filter(pk=invitation_id).update(
-                    status=InvitationStatus.SKIPPED, sent_at=None, error=SKIP_UNSUBSCRIBED
-                )
-                continue
-            try:
-                message = invitation_email(invitation, definition=definitions(invitation.survey_id))
-                connection.send_messages([message])
-            except Exception as exc:  # noqa: BLE001 - any failure is recorded, never raised
-                logger.warning("Invitation %s not sent: %s", invitation_id, exc)
-                Invitation.objects.filter(pk=invitation_id).update(
-                    status=InvitationStatus.FAILED, error=_error_text("", exc)
-                )
-                connection.close()  # the next message opens a fresh connection
-                continue
-            Invitation.objects.filter(pk=invitation_id, status=InvitationStatus.PENDING).update(
-                status=InvitationStatus.SENT
-            )
-            sent += 1
-    finally:
-        connection.close()
-    return sent
-
-
-def _claim_reminders(survey_id: int, due: datetime, now: datetime) -> list[int]:
-    with transaction.atomic():
-        # skip_locked: a second machine running the tick at the same moment takes other rows
-        # (on SQLite the IMMEDIATE transaction serialises the two instead).
-        ids = list(
-            Invitation.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(
-                survey_id=survey_id,
-                status=InvitationStatus.SENT,
-                reminded_at__isnull=True,
-                sent_at__lte=due,
-                sent_at__gt=due - REMINDER_GRACE,
-                contact__unsubscribed_at__isnull=True,
-            )
-            .order_by("pk")
-            .values_list("pk", flat=True)[:REMINDER_BATCH]
-        )
-        # The conditional UPDATE is what guarantees "never a second reminder": a row that
-        # is already reminded does not match, whatever ran before.
-        Invitation.objects.filter(
-            pk__in=ids, status=InvitationStatus.SENT, reminded_at__isnull=True
-        ).update(status=InvitationStatus.REMINDED, reminded_at=now)
-    return ids
-
-
-def reminders_send_due(*, now: datetime) -> int:
-    """Send the one reminder of every invitation sent `reminder_after_days` ago and not
-    answered. Returns how many reminders went out. Idempotent; 0 days means no reminder."""
-    surveys = (
-        Survey.objects.filter(
-            reminder_after_days__gt=0,
-            invitations__status=InvitationStatus.SENT,
-            invitations__reminded_at__isnull=True,
-        )
-        .exclude(status=SurveyStatus.ARCHIVED)
-        .values_list("pk", "reminder_after_days")
-        .distinct()
-    )
-    definitions = _Definitions()
-    sent = 0
-    connection = get_connection()
-    try:
-        for survey_id, days in list(surveys):
-            for invitation_id in _claim_reminders(survey_id, now - timedelta(days=days), now):
-                invitation = _load(invitation_id)
-                if invitation is None:
-                    continue
-                try:
-                    message = invitation_email(
-                        invitation, definition=definitions(survey_id), reminder=True
-                    )
-                    connection.send_messages([message])
-                except Exception as exc:  # noqa: BLE001 - recorded, the batch goes on
-                    logger.warning("Reminder for invitation %s not sent: %s", invitation_id, exc)
-                    Invitation.objects.filter(
-                        pk=invitation_id, status=InvitationStatus.REMINDED
-                    ).update(
-                        status=InvitationStatus.FAILED,
-                        error=_error_text(_("Reminder: "), exc),
-                    )
-                    connection.close()
-                    continue
-                sent += 1
-    finally:
-        connection.close()
-    return sent
-
-
-# ---------------------------------------------------------------------------------------------
-# Unsubscribing
-
-
-def contact_unsubscribe(*, contact: Contact, now: datetime | None = None) -> bool:
-    """Stop every invitation to this person. Returns False when they had already unsubscribed.
-
-    Invitations not sent yet are marked skipped; reminders check the flag too.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        changed = Contact.objects.filter(pk=contact.pk, unsubscribed_at__isnull=True).update(
-            unsubscribed_at=now
-        )
-        Invitation.objects.filter(
-            contact=contact, status=InvitationStatus.PENDING, sent_at__isnull=True
-        ).update(status=InvitationStatus.SKIPPED, error=SKIP_UNSUBSCRIBED)
-    contact.refresh_from_db(fields=["unsubscribed_at"])
-    return bool(changed)

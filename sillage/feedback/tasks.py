@@ -9,7 +9,7 @@ from django_tasks import task
 @task()
 def send_invitations(*, invitation_ids: list[int]) -> int:
     """Email the pending invitations among these ids; returns how many went out."""
-    from sillage.feedback.services_invitations import invitations_send
+    from sillage.feedback.services_invitation_emails import invitations_send
 
     return invitations_send(invitation_ids=invitation_ids)
 

@@ -14,7 +14,7 @@ def send_due_reminders(now: datetime) -> int:
     Idempotent and safe from two machines at once: each reminder is claimed by a conditional
     UPDATE under `select_for_update(skip_locked=True)`, so it is never sent twice.
     """
-    from sillage.feedback.services_invitations import reminders_send_due
+    from sillage.feedback.services_invitation_emails import reminders_send_due
 
     return reminders_send_due(now=now)
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from sillage.accounts.decorators import org_view
 from sillage.accounts.scope import Perm, Scope
-from sillage.feedback import services_invitations as services
+from sillage.feedback import services_invitation_emails as services
 from sillage.feedback.models import Contact, InvitationStatus
 
 PER_PAGE = 50

@@ -18,6 +18,7 @@ from sillage.accounts.decorators import org_view
 from sillage.accounts.scope import Perm, Scope
 from sillage.feedback import services_invitations as services
 from sillage.feedback.models import Contact, Invitation, InvitationStatus, Survey
+from sillage.feedback.services_invitation_emails import contact_language, contact_unsubscribe
 
 PER_PAGE = 50
 DELIVERED = (InvitationStatus.SENT, InvitationStatus.REMINDED, InvitationStatus.ANSWERED)
@@ -149,10 +150,10 @@ def public_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return HttpResponseNotAllowed(["GET", "POST"])
     done = False
     if request.method == "POST":
-        services.contact_unsubscribe(contact=contact)
+        contact_unsubscribe(contact=contact)
         done = True
     organization = contact.organization
-    language = services.contact_language(contact, organization)
+    language = contact_language(contact, organization)
     with translation.override(language):
         response = render(
             request,

@@ -15,7 +15,7 @@ from sillage.accounts.ticking import registered_jobs
 from sillage.feedback.definition import validate_answers
 from sillage.feedback.models import Contact, Invitation, InvitationStatus
 from sillage.feedback.services import response_create
-from sillage.feedback.services_invitations import reminders_send_due
+from sillage.feedback.services_invitation_emails import reminders_send_due
 from sillage.feedback.tests.factories import build_feedback
 
 

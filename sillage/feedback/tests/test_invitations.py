@@ -17,11 +17,9 @@ from django.utils import timezone
 
 from sillage.accounts.models import Membership
 from sillage.feedback.models import Contact, Invitation, InvitationStatus
-from sillage.feedback.services_invitations import (
-    contacts_clean,
-    invitations_create,
-    invitations_send,
-)
+from sillage.feedback.services_contacts import contacts_clean
+from sillage.feedback.services_invitation_emails import invitations_send
+from sillage.feedback.services_invitations import invitations_create
 from sillage.feedback.tests.factories import build_feedback, make_survey
 from tests.test_i18n import english_left_behind
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sillage.feedback.models import Contact, Invitation, InvitationStatus
-from sillage.feedback.services_invitations import contacts_clean, invitations_create
+from sillage.feedback.services_contacts import contacts_clean
+from sillage.feedback.services_invitations import invitations_create
 from sillage.feedback.tests.factories import build_feedback
 from tests.test_i18n import english_left_behind
 
