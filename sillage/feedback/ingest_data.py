@@ -1,5 +1,5 @@
 """What the ingestion API takes and answers, once its JSON types are checked (see
-sillage/feedback/api.py and services_ingest.py)."""
+sillage/feedback/api_schemas.py and services_ingest.py)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class ContactData:
 
 @dataclass(frozen=True)
 class ResponseData:
-    """One item as the caller sent it, types already checked (see sillage/feedback/api.py)."""
+    """One item as the caller sent it, types already checked (sillage/feedback/api_schemas.py)."""
 
     survey_id: int | None = None
     unit: int | None = None
