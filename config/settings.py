@@ -208,7 +208,9 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env.str("TASKS_BACKEND", default=
 # SILLAGE_ROLLUP_INTERVAL more at most.
 SILLAGE_FOLLOW_UP_DELAY = env.float("SILLAGE_FOLLOW_UP_DELAY", default=1.0)
 # With a worker, a day's rollups are recomputed at most once per this many seconds (per
-# worker process): a busy day costs one recompute per interval, not one per pass.
+# worker process): a busy day costs one recompute per interval, not one per pass. A day whose
+# recompute takes longer than a twentieth of it waits twenty times that duration (at most a
+# minute) instead.
 SILLAGE_ROLLUP_INTERVAL = env.float("SILLAGE_ROLLUP_INTERVAL", default=5.0)
 
 # Security: production hardening; `manage.py check --deploy` is clean with SILLAGE_ENV=production.

@@ -24,9 +24,16 @@ from sillage.insights.spacing import DaySpacing
 from sillage.insights.tasks import refresh_rollups
 
 
-def rollups_refresh_days(*, organization: Organization, days: Iterable[date]) -> int:
-    """Recompute these local days of the organisation; returns how many."""
-    return rollups.refresh_days(organization, days)
+def rollups_refresh_days(
+    *, organization: Organization, days: Iterable[date], spaced: bool = False
+) -> int:
+    """Recompute these local days of the organisation; returns how many. `spaced`: the
+    refresh queued by the spacing of new answers (spacing.py), which it times."""
+    if not spaced:
+        return rollups.refresh_days(organization, days)
+    days = set(days)
+    with _SPACING.timed(organization.pk, days):
+        return rollups.refresh_days(organization, days)
 
 
 # Beyond this many days, one bulk rebuild from the first of them costs less than refreshing
@@ -63,7 +70,10 @@ def rollups_refresh_responses(*, response_ids: Iterable[int], spaced: bool = Fal
         else:
             if spaced:
                 days = _SPACING.due_now(organization.pk, days)
-            refreshed += rollups.refresh_days(organization, days)
+                with _SPACING.timed(organization.pk, days):
+                    refreshed += rollups.refresh_days(organization, days)
+            else:
+                refreshed += rollups.refresh_days(organization, days)
     return refreshed
 
 

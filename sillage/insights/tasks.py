@@ -20,7 +20,8 @@ def refresh_rollups_for_import(*, import_job_id: int) -> int:
 
 @task()
 def refresh_rollups(*, organization_id: int, days: list[str]) -> int:
-    """`days` are ISO dates (task arguments must be JSON)."""
+    """The refresh queued by the spacing of new answers (spacing.py); `days` are ISO dates
+    (task arguments must be JSON)."""
     from sillage.accounts.models import Organization
     from sillage.insights.services import rollups_refresh_days
 
@@ -28,7 +29,7 @@ def refresh_rollups(*, organization_id: int, days: list[str]) -> int:
     if organization is None:
         return 0
     return rollups_refresh_days(
-        organization=organization, days=[date.fromisoformat(d) for d in days]
+        organization=organization, days=[date.fromisoformat(d) for d in days], spaced=True
     )
 
 

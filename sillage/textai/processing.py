@@ -164,13 +164,17 @@ def analyse_responses(
     from sillage.textai.rollups import refresh_days
 
     if spaced:
-        days = _spacing().due_now(organization.pk, days)
-    refresh_days(organization, days)
+        days = spacing().due_now(organization.pk, days)
+        with spacing().timed(organization.pk, days):
+            refresh_days(organization, days)
+    else:
+        refresh_days(organization, days)
     return done
 
 
 @functools.cache
-def _spacing() -> DaySpacing:
+def spacing() -> DaySpacing:
+    """The spacing of the theme rollups' refreshes (sillage/insights/spacing.py)."""
     from sillage.textai.tasks import refresh_theme_rollups
 
     return DaySpacing(refresh_theme_rollups)

@@ -38,12 +38,15 @@ def analyse_comments(*, response_ids: list[int]) -> int:
 def refresh_theme_rollups(*, organization_id: int, days: list[str]) -> int:
     """Recompute the theme rollups of these days (ISO dates): a spaced refresh."""
     from sillage.accounts.models import Organization
+    from sillage.textai.processing import spacing
     from sillage.textai.rollups import refresh_days
 
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is None:
         return 0
-    return refresh_days(organization, [date.fromisoformat(d) for d in days])
+    chosen = [date.fromisoformat(d) for d in days]
+    with spacing().timed(organization.pk, chosen):
+        return refresh_days(organization, chosen)
 
 
 @task()

@@ -30,6 +30,7 @@ class Clock:
 def clock(monkeypatch):
     clock = Clock(1_000_000.0)
     monkeypatch.setattr("sillage.insights.spacing.time.time", clock)
+    monkeypatch.setattr("sillage.insights.spacing.time.perf_counter", clock)
     return clock
 
 
@@ -86,6 +87,43 @@ def test_after_the_queued_refresh_is_due_a_new_one_is_queued_for_the_next_interv
     assert spacing.due_now(7, [DAY]) == {DAY}
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_day_that_takes_long_to_refresh_is_spaced_by_twenty_times_its_duration(
+    clock, worker_backend
+):
+    """A refresh of 1 s: the day is not recomputed again before 20 s (5 % of the time);
+    a quick day keeps the interval."""
+    spacing = DaySpacing(refresh_rollups)
+    assert spacing.due_now(7, [DAY, OTHER_DAY]) == {DAY, OTHER_DAY}
+    with spacing.timed(7, [DAY]):
+        clock.now += 1  # the recompute of a busy day
+    with spacing.timed(7, [OTHER_DAY]):
+        clock.now += 0.01
+    clock.now += 5  # 6.01 s after the first refresh
+    assert spacing.due_now(7, [DAY, OTHER_DAY]) == {OTHER_DAY}
+    (queued,) = _queued(refresh_rollups)
+    assert queued.run_after == datetime.fromtimestamp(1_000_020.0, tz=UTC)
+    clock.now += 15  # 21.01 s: the queued refresh is due; the next one is 20 s after it
+    assert spacing.due_now(7, [DAY]) == set()
+    assert _queued(refresh_rollups)[-1].run_after == datetime.fromtimestamp(1_000_040.0, tz=UTC)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_queued_refresh_times_itself(world, clock, worker_backend, monkeypatch):
+    real = services.rollups.refresh_days
+
+    def slow(organization, days):
+        clock.now += 2
+        return real(organization, days)
+
+    monkeypatch.setattr(services.rollups, "refresh_days", slow)
+    refresh_rollups.call(organization_id=world.org.pk, days=[DAY.isoformat()])
+    # 2 s of work: the day waits 40 s from the start of that refresh.
+    assert services._SPACING.due_now(world.org.pk, [DAY]) == set()
+    (queued,) = _queued(refresh_rollups)
+    assert queued.run_after == datetime.fromtimestamp(1_000_040.0, tz=UTC)
+
+
 @pytest.mark.django_db
 def test_without_a_worker_or_with_no_interval_every_day_is_refreshed_at_once(clock, settings):
     spacing = DaySpacing(refresh_rollups)
@@ -140,3 +178,13 @@ def test_answers_of_a_busy_day_reach_the_dashboard_with_the_queued_refresh(
     refresh_rollups.call(**queued.args_kwargs["kwargs"])
     assert _detractors(world) == 2
     hooks._next_schedule = 0.0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_that_waited_long_holds_the_day_back_a_minute_at_most(clock, worker_backend):
+    spacing = DaySpacing(refresh_rollups)
+    spacing.due_now(7, [DAY])
+    with spacing.timed(7, [DAY]):
+        clock.now += 30  # e.g. behind an import's write lock
+    clock.now += 31  # 61 s after it began
+    assert spacing.due_now(7, [DAY]) == {DAY}

@@ -215,7 +215,7 @@ def test_a_busy_days_theme_rollups_wait_for_one_queued_refresh(world, fake_engin
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
     settings.SILLAGE_ROLLUP_INTERVAL = 300
-    processing._spacing().reset()
+    processing.spacing().reset()
 
     def analysed() -> int:
         rows = ThemeDayRollup.objects.filter(organization=world.org, theme=None)
@@ -234,4 +234,39 @@ def test_a_busy_days_theme_rollups_wait_for_one_queued_refresh(world, fake_engin
         refresh_theme_rollups.call(**queued.args_kwargs["kwargs"])
         assert analysed() == 2
     finally:
-        processing._spacing().reset()
+        processing.spacing().reset()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_queued_theme_refresh_times_itself(world, settings, monkeypatch):
+    """A slow refresh of a day's theme rollups pushes the next one back (insights/spacing.py:
+    twenty times its duration)."""
+    from datetime import UTC, date, datetime
+
+    from django_tasks_db.models import DBTaskResult
+
+    from sillage.textai import rollups
+    from sillage.textai.tasks import refresh_theme_rollups
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    settings.SILLAGE_ROLLUP_INTERVAL = 5
+    processing.spacing().reset()
+    now = [1_000_000.0]
+    monkeypatch.setattr("sillage.insights.spacing.time.time", lambda: now[0])
+    monkeypatch.setattr("sillage.insights.spacing.time.perf_counter", lambda: now[0])
+    real = rollups.refresh_days
+
+    def slow(organization, days):
+        now[0] += 3
+        return real(organization, days)
+
+    monkeypatch.setattr(rollups, "refresh_days", slow)
+    day = date(2025, 3, 12)
+    try:
+        refresh_theme_rollups.call(organization_id=world.org.pk, days=[day.isoformat()])
+        now[0] += 30  # past the 5 s interval, within 20 × 3 s
+        assert processing.spacing().due_now(world.org.pk, [day]) == set()
+        (queued,) = DBTaskResult.objects.filter(task_path=refresh_theme_rollups.module_path)
+        assert queued.run_after == datetime.fromtimestamp(1_000_060.0, tz=UTC)
+    finally:
+        processing.spacing().reset()
