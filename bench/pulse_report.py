@@ -80,25 +80,26 @@ def drop_bench_organisation() -> None:
 
 
 def insert(model, rows) -> int:
+    import itertools
+
     from django.db import connection
 
+    from sillage.db.rows import executemany_chunked
+
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return 0
     quote = connection.ops.quote_name
-    count, chunk, sql, fields = 0, [], "", None
+    fields = [model._meta.get_field(name.removesuffix("_id")) for name in first]
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    values = (
+        tuple(adapt(value) for value in row.values()) for row in itertools.chain([first], rows)
+    )
     with connection.cursor() as cursor:
-        for row in rows:
-            if fields is None:
-                fields = [model._meta.get_field(name.removesuffix("_id")) for name in row]
-                columns = ", ".join(quote(f.column) for f in fields)
-                marks = ", ".join(["%s"] * len(fields))
-                sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
-            chunk.append(tuple(adapt(value) for value in row.values()))
-            if len(chunk) == CHUNK:
-                cursor.executemany(sql, chunk)
-                count, chunk = count + len(chunk), []
-        if chunk:
-            cursor.executemany(sql, chunk)
-            count += len(chunk)
-    return count
+        return executemany_chunked(cursor, sql, values, CHUNK)
 
 
 def adapt(value):

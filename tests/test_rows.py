@@ -89,3 +89,21 @@ def test_most_response_columns_skip_the_field_methods():
     assert {"source", "language", "comment", "employee_code", "external_id"} <= skipping
     assert {"organization_id", "unit_id", "nps", "contact_consent"} <= skipping
     assert "received_at" not in skipping and "answers" not in skipping
+
+
+def test_executemany_chunked_writes_every_row_in_chunks_of_the_size():
+    from sillage.db.rows import executemany_chunked
+
+    class Cursor:
+        def __init__(self):
+            self.calls = []
+
+        def executemany(self, sql, rows):
+            self.calls.append((sql, list(rows)))
+
+    cursor = Cursor()
+    rows = ((i, str(i)) for i in range(7))
+    assert executemany_chunked(cursor, "INSERT", rows, 3) == 7
+    assert [len(rows) for _sql, rows in cursor.calls] == [3, 3, 1]
+    assert [row for _sql, rows in cursor.calls for row in rows] == [(i, str(i)) for i in range(7)]
+    assert executemany_chunked(cursor, "INSERT", iter(()), 3) == 0

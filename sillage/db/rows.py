@@ -13,7 +13,7 @@ connected to these models).
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -115,3 +115,19 @@ def insert_rows(
         return
     with connection.cursor() as cursor:
         cursor.executemany(insert_sql(model, ignore_conflicts=ignore_conflicts), rows)
+
+
+def executemany_chunked(cursor: Any, sql: str, rows: Iterable[Sequence[Any]], size: int) -> int:
+    """Run `sql` for each of these rows, `size` rows per `executemany` (memory stays flat
+    however many rows the iterable yields); returns how many rows."""
+    count = 0
+    chunk: list[Sequence[Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            cursor.executemany(sql, chunk)
+            count, chunk = count + len(chunk), []
+    if chunk:
+        cursor.executemany(sql, chunk)
+        count += len(chunk)
+    return count

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection, models
 from django.utils import timezone
 
+from sillage.db.rows import executemany_chunked
 from sillage.demo import comments, names
 from sillage.demo.feedback_catalogue import OrgPlan, Stream
 from sillage.demo.feedback_specs import (
@@ -331,16 +332,7 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> in
             return count
         marks = ", ".join(["%s"] * len(fields))
         sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - model names
-        chunk: list[tuple[Any, ...]] = []
-        for row in values:
-            chunk.append(row)
-            if len(chunk) == INSERT_CHUNK:
-                cursor.executemany(sql, chunk)
-                count, chunk = count + len(chunk), []
-        if chunk:
-            cursor.executemany(sql, chunk)
-            count += len(chunk)
-    return count
+        return executemany_chunked(cursor, sql, values, INSERT_CHUNK)
 
 
 def _adapter(model_field: models.Field) -> Any:

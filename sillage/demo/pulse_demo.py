@@ -18,6 +18,7 @@ publications are computed by the same code as a real closing.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import uuid
@@ -31,6 +32,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from sillage.accounts.models import Membership, Organization, Unit
+from sillage.db.rows import executemany_chunked
 from sillage.demo.names import HORIZON
 from sillage.pulse.models import (
     Answer,
@@ -351,26 +353,21 @@ def _answer(
 
 def _insert(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> int:
     """INSERT with executemany in chunks: the rows name every column they fill."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return 0
     quote = connection.ops.quote_name
-    fields = None
-    count = 0
-    chunk: list[tuple[Any, ...]] = []
+    fields = [model._meta.get_field(name.removesuffix("_id")) for name in first]
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 - names from the model
+    values = (
+        tuple(_adapt(f, row[key]) for f, key in zip(fields, row, strict=True))
+        for row in itertools.chain([first], rows)
+    )
     with connection.cursor() as cursor:
-        sql = ""
-        for row in rows:
-            if fields is None:
-                fields = [model._meta.get_field(name.removesuffix("_id")) for name in row]
-                columns = ", ".join(quote(f.column) for f in fields)
-                marks = ", ".join(["%s"] * len(fields))
-                sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 - names from the model
-            chunk.append(tuple(_adapt(f, row[key]) for f, key in zip(fields, row, strict=True)))
-            if len(chunk) == CHUNK:
-                cursor.executemany(sql, chunk)
-                count, chunk = count + len(chunk), []
-        if chunk:
-            cursor.executemany(sql, chunk)
-            count += len(chunk)
-    return count
+        return executemany_chunked(cursor, sql, values, CHUNK)
 
 
 def _adapt(field: models.Field, value: Any) -> Any:
