@@ -1,6 +1,7 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-application = get_wsgi_application()
+
+from sillage.wsgi import get_application  # noqa: E402 - after the settings module is chosen
+
+application = get_application()
