@@ -78,12 +78,14 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
-# Requests to the JSON API (/api/v1/, sillage/wsgi.py) come from other systems with a bearer
-# token: no session, cookie, CSRF token, flash message, htmx or sign-in flow. They skip the
-# middleware for those, about a tenth of an API call's CPU; they keep the security headers,
-# the language from Accept-Language and the CSP of the HTML documentation page.
-API_PATH_PREFIX = "/api/"
-API_MIDDLEWARE = [
+# Requests that carry no session (sillage/wsgi.py): the JSON API, called by other systems with a
+# bearer token, and the public survey pages and widget, which customers reach by token and
+# which set no cookie and keep no CSRF token. They skip the middleware for sessions, CSRF,
+# sign-in, flash messages, htmx and allauth (about a tenth of recording one answer), and keep
+# the security headers, the language from Accept-Language, X-Frame-Options and the CSP. Never
+# list a path here whose forms rely on the CSRF check (the unsubscribe page, for one).
+STATELESS_PATH_PREFIXES = ("/api/", "/s/", "/w/")
+STATELESS_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -1,9 +1,12 @@
-"""The WSGI application: pages through the full middleware chain, the JSON API through a short one.
+"""The WSGI application: pages through the full middleware chain; the JSON API and the public
+survey pages, which carry no session, through a short one.
 
-A call to /api/v1/ authenticates with a bearer token and reads or writes JSON: the session,
-CSRF, authentication, messages, htmx and allauth middleware only cost it time (about a tenth
-of recording one response). `settings.API_MIDDLEWARE` lists what it keeps. Both chains serve
-the same URLconf; a path outside `settings.API_PATH_PREFIX` never meets the short chain.
+A call to /api/v1/ authenticates with a bearer token; a customer reaches /s/<token> by its
+token and the page sets no cookie and keeps no CSRF token (sillage/feedback/views_public.py).
+The session, CSRF, authentication, messages, htmx and allauth middleware only cost those
+requests time, about a tenth of recording one answer. `settings.STATELESS_MIDDLEWARE` lists
+what they keep; `settings.STATELESS_PATH_PREFIXES` which paths they are. Both chains serve the
+same URLconf.
 """
 
 from __future__ import annotations
@@ -16,12 +19,12 @@ from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 
 
-class ApiHandler(WSGIHandler):
-    """Django's handler, with `settings.API_MIDDLEWARE` as its chain."""
+class StatelessHandler(WSGIHandler):
+    """Django's handler, with `settings.STATELESS_MIDDLEWARE` as its chain."""
 
     def load_middleware(self, is_async: bool = False) -> None:  # noqa: FBT001, FBT002
         full = settings.MIDDLEWARE
-        settings.MIDDLEWARE = settings.API_MIDDLEWARE  # read by Django's loader only
+        settings.MIDDLEWARE = settings.STATELESS_MIDDLEWARE  # read by Django's loader only
         try:
             super().load_middleware(is_async)
         finally:
@@ -29,18 +32,18 @@ class ApiHandler(WSGIHandler):
 
 
 class RoutedHandler(WSGIHandler):
-    """The full chain, except for paths under `settings.API_PATH_PREFIX`."""
+    """The full chain, except for paths under `settings.STATELESS_PATH_PREFIXES`."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.api = ApiHandler()
-        self.api_prefix = settings.API_PATH_PREFIX
+        self.stateless = StatelessHandler()
+        self.stateless_prefixes = tuple(settings.STATELESS_PATH_PREFIXES)
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
-        if environ.get("PATH_INFO", "").startswith(self.api_prefix):
-            return self.api(environ, start_response)
+        if environ.get("PATH_INFO", "").startswith(self.stateless_prefixes):
+            return self.stateless(environ, start_response)
         return super().__call__(environ, start_response)
 
 

@@ -1,6 +1,6 @@
-"""The served application (config/wsgi.py): pages through the full middleware chain, the JSON
-API through the short one (sillage/wsgi.py). Driven through WSGI as gunicorn calls it, not
-through Django's test client, whose handler always runs the full chain."""
+"""The served application (config/wsgi.py): pages through the full middleware chain; the JSON
+API and the public survey pages through the short one (sillage/wsgi.py). Driven through WSGI
+as gunicorn calls it, not through Django's test client, whose handler runs the full chain."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import io
 import json
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 from wsgiref.util import setup_testing_defaults
 
 import pytest
@@ -16,6 +17,8 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
 from sillage.feedback.models import Response, Source
+from sillage.feedback.tests.factories import build_feedback
+from sillage.feedback.tests.test_public_page import aged_stamp
 from sillage.wsgi import RoutedHandler
 
 pytestmark = pytest.mark.django_db
@@ -83,11 +86,12 @@ def test_the_served_application_routes_by_path():
 
 
 def test_api_paths_get_the_short_chain_and_pages_the_full_one(app):
-    assert middleware_classes(app.api) == settings.API_MIDDLEWARE
+    assert middleware_classes(app.stateless) == settings.STATELESS_MIDDLEWARE
     full = middleware_classes(app)  # up to allauth's, a function that the walk cannot open
     assert full == settings.MIDDLEWARE[: len(full)]
     assert "django.middleware.csrf.CsrfViewMiddleware" in full
-    assert "django.contrib.sessions.middleware.SessionMiddleware" not in settings.API_MIDDLEWARE
+    session = "django.contrib.sessions.middleware.SessionMiddleware"
+    assert session not in settings.STATELESS_MIDDLEWARE
 
 
 def test_an_api_call_is_recorded_through_the_short_chain(app, world):
@@ -145,3 +149,40 @@ def test_pages_keep_sessions_and_csrf(app, world):
     cookies = " ".join(headers.get("set-cookie", []))
     assert settings.CSRF_COOKIE_NAME in cookies
     assert b"csrfmiddlewaretoken" in content
+
+
+def form(data: dict[str, str]) -> bytes:
+    return urlencode(data).encode()
+
+
+def test_the_public_page_is_served_and_answered_through_the_short_chain(app, world):
+    fw = build_feedback(world.org, world.b1)
+    path = f"/s/{fw.link.token}"
+    status, headers, content = call(app, "GET", path, accept_language="en-US,en;q=0.9")
+    assert status == 200
+    assert "set-cookie" not in headers
+    assert b'name="nps"' in content and b"<fieldset" in content
+    assert "frame-ancestors *" in headers["content-security-policy"][0]  # the widget's frame
+    assert "x-frame-options" not in headers
+    before = Response.objects.count()
+
+    bad = {"sv.lang": "fr", "sv.stamp": aged_stamp(fw.link.token), "nps": "11"}
+    status, headers, content = call(
+        app, "POST", path, form(bad), content_type="application/x-www-form-urlencoded"
+    )
+    assert status == 422  # the page again, in French, with what was typed
+    assert "11 est hors de l’échelle 0–10" in content.decode()
+    assert Response.objects.count() == before
+
+    good = {**bad, "nps": "9", "liked": "Accueil chaleureux"}
+    status, headers, _content = call(
+        app, "POST", path, form(good), content_type="application/x-www-form-urlencoded"
+    )
+    assert status == 303
+    assert headers["location"] == [f"/s/{fw.link.token}/merci?lang=fr"]
+    assert "set-cookie" not in headers
+    assert Response.objects.count() == before + 1
+
+
+def test_the_unsubscribe_page_keeps_the_full_chain():
+    assert not "/u/token".startswith(tuple(settings.STATELESS_PATH_PREFIXES))
