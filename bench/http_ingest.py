@@ -139,7 +139,7 @@ def main() -> None:
         type=int,
         default=0,
         metavar="N",
-        help="also time N requests of each kind in one process (Django's test client, real "
+        help="also time N requests of each kind in one process (config.wsgi called directly, real "
         "commits): the CPU a request costs without HTTP server, network or neighbours",
     )
     parser.add_argument("--fixture", action="store_true", help=argparse.SUPPRESS)
@@ -496,49 +496,63 @@ def form_body(base: str, token: str) -> str | None:
 
 
 def time_requests(fixture: dict[str, Any], count: int) -> None:
-    """Run in a child process: CPU per request in this one process, each request committed."""
-    import django
-
-    django.setup()
-    from django.test import Client
-
-    client = Client()
-    page = client.get(f"/s/{fixture['link_token']}").content.decode()
-    fields = FormFields()
-    fields.feed(page)
+    """Run in a child process: CPU per request in this one process, each request committed,
+    through the application gunicorn serves (config.wsgi, its middleware chains included)."""
+    import io
     from urllib.parse import urlencode
+    from wsgiref.util import setup_testing_defaults
 
+    from config.wsgi import application
+
+    def call(method: str, path: str, body: bytes = b"", **headers: str) -> int:
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "SERVER_NAME": "127.0.0.1",
+            "wsgi.input": io.BytesIO(body),
+            "CONTENT_LENGTH": str(len(body)),
+            **{f"HTTP_{k.upper()}": v for k, v in headers.items() if k != "content_type"},
+        }
+        if "content_type" in headers:
+            environ["CONTENT_TYPE"] = headers["content_type"]
+        setup_testing_defaults(environ)
+        status: list[int] = []
+        result = application(environ, lambda line, _headers, *_: status.append(int(line[:3])))
+        b"".join(result)
+        result.close()  # type: ignore[attr-defined]
+        return status[0]
+
+    environ: dict[str, Any] = {"PATH_INFO": f"/s/{fixture['link_token']}"}
+    setup_testing_defaults(environ)
+    fields = FormFields()
+    fields.feed(b"".join(application(environ, lambda *_: None)).decode())
     form = urlencode({**fields.hidden, "nps": "9", "liked": "Service rapide et courtois.",
-                      "csat": "5"})  # fmt: skip
+                      "csat": "5"}).encode()  # fmt: skip
 
     def healthz(i: int) -> int:
-        return client.get("/healthz").status_code
+        return call("GET", "/healthz")
 
     def api(i: int) -> int:
         body = json.dumps({
             "survey_id": fixture["survey"], "unit": fixture["unit"],
             "touchpoint": fixture["touchpoint"], "external_id": f"in-process-{i}",
             "answers": {"nps": 9, "liked": "Service rapide et courtois."},
-        })  # fmt: skip
-        return client.post(
-            "/api/v1/responses", body, content_type="application/json",
-            headers={"Authorization": f"Bearer {fixture['token']}"},
-        ).status_code  # fmt: skip
+        }).encode()  # fmt: skip
+        return call("POST", "/api/v1/responses", body, content_type="application/json",
+                    authorization=f"Bearer {fixture['token']}")  # fmt: skip
 
     def form_post(i: int) -> int:
-        return client.post(
-            f"/s/{fixture['link_token']}", form,
-            content_type="application/x-www-form-urlencoded",
-        ).status_code  # fmt: skip
+        return call("POST", f"/s/{fixture['link_token']}", form,
+                    content_type="application/x-www-form-urlencoded")  # fmt: skip
 
     print(f"  in one process ({count} requests each, best of 3 series, CPU per request):")
-    for label, call in (("GET /healthz", healthz), ("POST /api/v1/responses", api),
-                        ("POST /s/<token>", form_post)):  # fmt: skip
+    for label, run in (("GET /healthz", healthz), ("POST /api/v1/responses", api),
+                       ("POST /s/<token>", form_post)):  # fmt: skip
         best = float("inf")
         for series in range(4):  # the first warms up
             started = time.process_time()
             for i in range(count):
-                status = call(series * count + i)
+                status = run(series * count + i)
                 if status not in (200, 201, 303):
                     sys.exit(f"{label}: HTTP {status}")
             if series:
